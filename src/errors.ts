@@ -1,0 +1,127 @@
+const lifelineError = Symbol.for('lifeline.error');
+
+/** Stable codes of every error lifeline throws or reports. */
+export type LifelineErrorCode =
+  | 'ERR_LIFELINE_INVALID_OPTION'
+  | 'ERR_LIFELINE_OUTBOX_OVERFLOW'
+  | 'ERR_LIFELINE_FATAL_CLOSE'
+  | 'ERR_LIFELINE_CLOSED'
+  | 'ERR_LIFELINE_INBOUND_FRAME';
+
+interface LifelineErrorOptions {
+  cause?: unknown;
+}
+
+/**
+ * The base class of lifeline's errors. Every error has a `name`, a stable
+ * `code` to switch on, and, where another error caused it, a `cause`.
+ *
+ * Option errors must also be a `TypeError` or `RangeError` (as thrown by
+ * p-retry, ky and the platform), which a single `extends` cannot give, so
+ * `instanceof LifelineError` recognises every lifeline error by brand.
+ *
+ * @example
+ * ```ts
+ * import { createConnectionActor, LifelineError } from 'lifeline';
+ *
+ * try {
+ *   createConnectionActor({ backoff: { factor: 0.5 } });
+ * } catch (error) {
+ *   if (error instanceof LifelineError) console.error(error.code); // ERR_LIFELINE_INVALID_OPTION
+ * }
+ * ```
+ */
+export class LifelineError extends Error {
+  /** A stable identifier: match on this, not on the message. */
+  readonly code: LifelineErrorCode;
+
+  constructor(code: LifelineErrorCode, message: string, options: LifelineErrorOptions = {}) {
+    super(message, options);
+    this.name = 'LifelineError';
+    this.code = code;
+    brand(this);
+  }
+
+  // `this` is the class `instanceof` was asked about: a subclass keeps the ordinary check.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: subclasses inherit this method; `this` tells them apart.
+    if (this === LifelineError) {
+      return typeof value === 'object' && value !== null && lifelineError in value;
+    }
+    // biome-ignore lint/complexity/noThisInStatic: see above.
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+}
+
+function brand(error: Error): void {
+  Object.defineProperty(error, lifelineError, { value: true });
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function optionMessage(option: string, expected: string, value: unknown): string {
+  return `\`${option}\` must be ${expected}, got ${describe(value)}`;
+}
+
+/**
+ * An option of the wrong type (a string where a number is expected, an
+ * unknown name). Thrown before anything starts.
+ *
+ * @example
+ * ```ts
+ * import { resolveBackoffOptions } from 'lifeline';
+ *
+ * resolveBackoffOptions({ jitter: 'random' as never });
+ * // OptionTypeError: `jitter` must be one of "none", "full", "equal", "decorrelated", got "random"
+ * ```
+ */
+export class OptionTypeError extends TypeError {
+  readonly code = 'ERR_LIFELINE_INVALID_OPTION' as const;
+  /** The option's path, as the user wrote it (`backoff.factor`). */
+  readonly option: string;
+  /** The value that was rejected. */
+  readonly value: unknown;
+
+  constructor(option: string, expected: string, value: unknown, message?: string) {
+    super(message ?? optionMessage(option, expected, value));
+    this.name = 'OptionTypeError';
+    this.option = option;
+    this.value = value;
+    brand(this);
+  }
+}
+
+/**
+ * A number outside the accepted range (negative, NaN, Infinity where a finite
+ * number is needed, a factor below 1). Thrown before anything starts.
+ *
+ * @example
+ * ```ts
+ * import { resolveBackoffOptions } from 'lifeline';
+ *
+ * resolveBackoffOptions({ initialDelay: Number.NaN });
+ * // OptionRangeError: `initialDelay` must be a finite number >= 0, got NaN
+ * ```
+ */
+export class OptionRangeError extends RangeError {
+  readonly code = 'ERR_LIFELINE_INVALID_OPTION' as const;
+  /** The option's path, as the user wrote it (`backoff.factor`). */
+  readonly option: string;
+  /** The value that was rejected. */
+  readonly value: unknown;
+
+  constructor(option: string, expected: string, value: unknown) {
+    super(optionMessage(option, expected, value));
+    this.name = 'OptionRangeError';
+    this.option = option;
+    this.value = value;
+    brand(this);
+  }
+}
