@@ -1,0 +1,39 @@
+import { type Actor, type ActorOptions, createActor } from 'xstate';
+import { type ConnectionMachineInput, resolveConnectionConfig } from './connection-config.js';
+import { type ConnectionMachine, connectionMachine } from './machine.js';
+
+/** Options of the actor itself (not of the connection): what `createActor` takes, minus `input`. */
+export interface ConnectionActorOptions extends Omit<ActorOptions<ConnectionMachine>, 'input'> {
+  /**
+   * The machine to run: `connectionMachine.provide({ actors, actions })` with
+   * real transport, sync and flush implementations.
+   * @default connectionMachine (placeholders that never open a socket)
+   */
+  logic?: ConnectionMachine;
+}
+
+/**
+ * Creates (but does not start) an actor of the connection machine, checking
+ * every option first: a bad option throws here, naming itself, instead of
+ * failing later inside the actor.
+ *
+ * @example
+ * ```ts
+ * import { SimulatedClock } from 'xstate';
+ * import { createConnectionActor } from 'lifeline';
+ *
+ * const clock = new SimulatedClock();
+ * const actor = createConnectionActor(
+ *   { backoff: { jitter: 'none' }, now: () => clock.now() },
+ *   { clock },
+ * ).start();
+ * actor.send({ type: 'START' });
+ * ```
+ */
+export function createConnectionActor(
+  input: ConnectionMachineInput = {},
+  { logic = connectionMachine, ...options }: ConnectionActorOptions = {},
+): Actor<ConnectionMachine> {
+  const config = resolveConnectionConfig(input);
+  return createActor(logic, { ...options, input: config });
+}

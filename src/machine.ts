@@ -1,0 +1,323 @@
+import { assign, fromCallback, fromPromise, setup } from 'xstate';
+import { nextDelay } from './backoff.js';
+import type { CloseInfo } from './classify-close.js';
+import {
+  type ConnectionConfig,
+  type ConnectionMachineInput,
+  resolveConnectionConfig,
+} from './connection-config.js';
+import { maxTimerDelay } from './validate.js';
+
+/** The close codes lifeline records for closes it decides itself (no frame was received). */
+export const abnormalClosure = 1006;
+
+/** Jitter above a server's `retryAfter`: the hint's resolution is whole seconds. */
+export const retryAfterSpread = 1000;
+
+/**
+ * The socket went away: a close frame, a network error, a heartbeat timeout.
+ * `retryAfter` (ms) is a server hint, such as an HTTP 503 `Retry-After` at upgrade.
+ */
+export interface DropEvent {
+  type: 'DROP';
+  code: number;
+  reason: string;
+  retryAfter?: number;
+}
+
+/** Everything the connection machine reacts to. Inbound messages are deliberately absent. */
+export type ConnectionEvent =
+  | { type: 'START' }
+  | { type: 'OPEN' }
+  | DropEvent
+  | { type: 'RESYNC' }
+  | { type: 'RETRY' }
+  | { type: 'ONLINE' }
+  | { type: 'OFFLINE' }
+  | { type: 'CLOSE'; code?: number; reason?: string };
+
+/** Why the machine is in `failed`. */
+export type FailureReason = 'fatal-close' | 'attempts-exhausted';
+
+/** The machine's extended state. */
+export interface ConnectionContext {
+  /** The resolved options; never changes. */
+  readonly config: ConnectionConfig;
+  /** 0 on the first attempt of a series; n on the n-th reconnection attempt. */
+  attempt: number;
+  /** How the last socket closed (or why the attempt was abandoned). */
+  lastClose: CloseInfo | null;
+  /** A server's floor on the next delay, in ms, consumed by the next wait. */
+  retryAfter: number | null;
+  /** The most recent computed delay, in ms (decorrelated jitter grows from it). */
+  retryDelay: number;
+  /** When the pending wait ends, on the `now()` clock; null when not waiting. */
+  retryAt: number | null;
+  /** Set while in `failed`. */
+  failure: FailureReason | null;
+}
+
+/** What the `transport` actor is told about the session it serves. */
+export interface TransportInput {
+  attempt: number;
+  isReconnect: boolean;
+}
+
+/** What the `sync` actor is told: the same facts as the transport. */
+export type SyncInput = TransportInput;
+
+function sessionInput({ context }: { context: ConnectionContext }): TransportInput {
+  return { attempt: context.attempt, isReconnect: context.attempt > 0 };
+}
+
+function spreadFor(backoff: ConnectionConfig['backoff']): number {
+  return backoff.jitter === 'none' ? 0 : backoff.random() * retryAfterSpread;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A drop from any state that holds a socket: fatal closes fail, the rest back off. */
+const dropped = [
+  {
+    guard: 'isFatalClose',
+    target: '#connection.failed',
+    actions: ['recordClose', { type: 'recordFailure', params: { failure: 'fatal-close' } }],
+  },
+  { target: '#connection.disconnected', actions: 'recordClose' },
+] as const;
+
+const connectTimedOut = {
+  target: '#connection.disconnected',
+  actions: { type: 'recordAbandon', params: { reason: 'connect timeout' } },
+} as const;
+
+const classify = (context: ConnectionContext, event: DropEvent) =>
+  context.config.classifyClose({ code: event.code, reason: event.reason });
+
+/**
+ * The connection statechart (see docs/statechart.md, generated from this
+ * definition). Pure: it owns no socket and no timer. The `transport` and
+ * `sync` actors and the `flushOutbox` action are placeholders here;
+ * `createConnection()` supplies real ones with `machine.provide()`.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { connectionMachine } from 'lifeline';
+ *
+ * const actor = createActor(connectionMachine, { input: { maxAttempts: 5 } }).start();
+ * actor.send({ type: 'START' });
+ * actor.getSnapshot().value; // { session: 'connecting' }
+ * ```
+ */
+export const connectionMachine = setup({
+  types: {
+    context: {} as ConnectionContext,
+    events: {} as ConnectionEvent,
+    input: {} as ConnectionMachineInput,
+  },
+  actors: {
+    /** Owns one socket: sends OPEN and DROP; leaving `session` stops it, closing the socket. */
+    transport: fromCallback<ConnectionEvent, TransportInput>(() => undefined),
+    /** Re-synchronises session state on a fresh socket before the outbox flows. */
+    sync: fromPromise<unknown, SyncInput>(async () => undefined),
+  },
+  actions: {
+    /** Sends what waited in the outbox; supplied by the adapter. */
+    flushOutbox: () => undefined,
+    startSeries: assign({ attempt: 1, failure: null }),
+    nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    resetAttempts: assign({ attempt: 0 }),
+    recordClose: assign(({ context, event }) => {
+      if (event.type !== 'DROP') return {};
+      const disposition = classify(context, event);
+      const hinted = disposition.action === 'retry-after' ? disposition.delay : 0;
+      const retryAfter = Math.max(hinted, event.retryAfter ?? 0);
+      return {
+        lastClose: { code: event.code, reason: event.reason },
+        retryAfter: retryAfter > 0 ? retryAfter : null,
+      };
+    }),
+    recordAbandon: assign((_, params: { reason: string }) => ({
+      lastClose: { code: abnormalClosure, reason: params.reason },
+    })),
+    recordActorError: assign(({ event }, params: { source: string }) => ({
+      lastClose: {
+        code: abnormalClosure,
+        reason: `${params.source} failed: ${'error' in event ? describeError(event.error) : 'unknown'}`,
+      },
+    })),
+    scheduleRetry: assign(({ context }) => {
+      const { backoff, now } = context.config;
+      const backoffDelay = nextDelay(context.attempt + 1, context.retryDelay, backoff);
+      const floor = context.retryAfter === null ? 0 : context.retryAfter + spreadFor(backoff);
+      // Whole milliseconds: timers have that resolution, and status shows retryAt.
+      const delay = Math.round(Math.min(maxTimerDelay, Math.max(backoffDelay, floor)));
+      return { retryDelay: delay, retryAt: now() + delay, retryAfter: null };
+    }),
+    clearRetry: assign({ retryAt: null }),
+    recordFailure: assign((_, params: { failure: FailureReason }) => ({
+      failure: params.failure,
+    })),
+  },
+  guards: {
+    isFatalClose: ({ context, event }) =>
+      event.type === 'DROP' && classify(context, event).action === 'fatal',
+    attemptsExhausted: ({ context }) => context.attempt >= context.config.maxAttempts,
+  },
+  delays: {
+    reconnectDelay: ({ context }) => context.retryDelay,
+    connectTimeout: ({ context }) => context.config.connectTimeout,
+    syncTimeout: ({ context }) => context.config.syncTimeout,
+    stableAfter: ({ context }) => context.config.stableAfter,
+  },
+}).createMachine({
+  id: 'connection',
+  description: 'One long-lived WebSocket, kept alive across drops.',
+  context: ({ input }) => ({
+    config: resolveConnectionConfig(input),
+    attempt: 0,
+    lastClose: null,
+    retryAfter: null,
+    retryDelay: 0,
+    retryAt: null,
+    failure: null,
+  }),
+  initial: 'idle',
+  on: {
+    CLOSE: { target: '.closed' },
+  },
+  states: {
+    idle: {
+      description: 'Created, not started.',
+      on: { START: { target: 'session.connecting' } },
+    },
+    session: {
+      description: 'One socket per visit: leaving the session closes it.',
+      initial: 'connecting',
+      invoke: {
+        id: 'transport',
+        src: 'transport',
+        input: sessionInput,
+        onError: {
+          target: 'disconnected',
+          actions: { type: 'recordActorError', params: { source: 'transport' } },
+        },
+      },
+      on: {
+        OFFLINE: { target: 'disconnected.offline' },
+      },
+      states: {
+        connecting: {
+          description: 'The first attempt of a series (attempt 0).',
+          after: { connectTimeout: connectTimedOut },
+          on: {
+            OPEN: { target: 'connected' },
+            DROP: dropped,
+          },
+        },
+        reconnecting: {
+          description: 'A reconnection attempt (attempt >= 1).',
+          after: { connectTimeout: connectTimedOut },
+          on: {
+            OPEN: { target: 'connected' },
+            DROP: dropped,
+          },
+        },
+        connected: {
+          description: 'The socket is open.',
+          initial: 'syncing',
+          on: {
+            DROP: dropped,
+          },
+          states: {
+            syncing: {
+              description: 'Re-synchronising session state; the outbox waits.',
+              invoke: {
+                id: 'sync',
+                src: 'sync',
+                input: sessionInput,
+                onDone: { target: 'live' },
+                onError: {
+                  target: '#connection.disconnected',
+                  actions: { type: 'recordActorError', params: { source: 'sync' } },
+                },
+              },
+              after: {
+                syncTimeout: {
+                  target: '#connection.disconnected',
+                  actions: { type: 'recordAbandon', params: { reason: 'sync timeout' } },
+                },
+              },
+            },
+            live: {
+              description: 'Messages flow; the outbox is flushed on entry.',
+              entry: 'flushOutbox',
+              initial: 'probation',
+              on: { RESYNC: { target: 'syncing' } },
+              states: {
+                probation: {
+                  description: 'Not yet proven: a drop now keeps the attempt count.',
+                  after: {
+                    stableAfter: { target: 'stable', actions: 'resetAttempts' },
+                  },
+                },
+                stable: {
+                  description: 'Proven: the attempt count was reset.',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    disconnected: {
+      description: 'No socket.',
+      initial: 'waiting',
+      on: {
+        RETRY: { target: 'session.reconnecting', actions: 'startSeries' },
+      },
+      states: {
+        waiting: {
+          description: 'Backing off before the next attempt.',
+          entry: 'scheduleRetry',
+          exit: 'clearRetry',
+          always: {
+            guard: 'attemptsExhausted',
+            target: '#connection.failed',
+            actions: { type: 'recordFailure', params: { failure: 'attempts-exhausted' } },
+          },
+          after: {
+            reconnectDelay: { target: '#connection.session.reconnecting', actions: 'nextAttempt' },
+          },
+          on: {
+            ONLINE: { target: '#connection.session.reconnecting', actions: 'startSeries' },
+            OFFLINE: { target: 'offline' },
+          },
+        },
+        offline: {
+          description: 'The platform reports no network: no attempts are burnt.',
+          on: {
+            ONLINE: { target: '#connection.session.reconnecting', actions: 'startSeries' },
+          },
+        },
+      },
+    },
+    failed: {
+      description: 'Gave up: a fatal close, or maxAttempts reached. RETRY or ONLINE starts over.',
+      on: {
+        RETRY: { target: 'session.reconnecting', actions: 'startSeries' },
+        ONLINE: { target: 'session.reconnecting', actions: 'startSeries' },
+      },
+    },
+    closed: {
+      description: 'Closed by the user. Final.',
+      type: 'final',
+    },
+  },
+});
+
+/** The machine's type, for `provide()` and typed snapshots. */
+export type ConnectionMachine = typeof connectionMachine;

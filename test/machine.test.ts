@@ -1,0 +1,293 @@
+import { describe, expect, it } from 'vitest';
+import { stateNodes, statePath } from '../scripts/statechart-doc.js';
+import {
+  ConnectionState,
+  connectionStateOf,
+  connectionStatePaths,
+  isInState,
+} from '../src/connection-state.js';
+import { abnormalClosure, connectionMachine, retryAfterSpread } from '../src/machine.js';
+import {
+  failTransport,
+  fireTimer,
+  type Harness,
+  settle,
+  startHarness,
+  statePathOf,
+} from './support/machine-harness.js';
+
+const seedSchedule = { backoff: { jitter: 'none' } } as const;
+const drop = { type: 'DROP', code: 1006, reason: 'network' } as const;
+
+function inState(harness: Harness, state: ConnectionState): boolean {
+  return isInState(harness.actor.getSnapshot(), state);
+}
+
+async function openAndSync(harness: Harness): Promise<void> {
+  harness.actor.send({ type: 'OPEN' });
+  harness.fake.resolveSync();
+  await settle();
+}
+
+describe('a flapping server (accept, then close at once)', () => {
+  it('makes the delays grow to the cap: an unproven open does not reset the count', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    const delays: number[] = [];
+    for (let flap = 0; flap < 20; flap += 1) {
+      harness.actor.send({ type: 'OPEN' });
+      harness.actor.send(drop);
+      delays.push(fireTimer(harness, 'reconnectDelay'));
+    }
+    expect(delays.slice(0, 8)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect(delays.slice(8).every((delay) => delay === 60_000)).toBe(true);
+    harness.actor.stop();
+  });
+
+  it('grows too when each open syncs but drops before stableAfter', async () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 5000 });
+    harness.actor.send({ type: 'START' });
+    const delays: number[] = [];
+    for (let flap = 0; flap < 4; flap += 1) {
+      await openAndSync(harness);
+      expect(inState(harness, ConnectionState.Probation)).toBe(true);
+      harness.clock.increment(4999);
+      harness.actor.send(drop);
+      delays.push(fireTimer(harness, 'reconnectDelay'));
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000]);
+    harness.actor.stop();
+  });
+});
+
+describe('failing', () => {
+  it('fails on a fatal close, recording it, and RETRY starts a fresh series', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'DROP', code: 4401, reason: 'bad token' });
+    const { context } = harness.actor.getSnapshot();
+    expect(inState(harness, ConnectionState.Failed)).toBe(true);
+    expect(context.failure).toBe('fatal-close');
+    expect(context.lastClose).toEqual({ code: 4401, reason: 'bad token' });
+    harness.actor.send({ type: 'RETRY' });
+    expect(inState(harness, ConnectionState.Reconnecting)).toBe(true);
+    expect(harness.actor.getSnapshot().context).toMatchObject({ attempt: 1, failure: null });
+    harness.actor.stop();
+  });
+
+  it('fails after maxAttempts reconnection attempts, without a pointless last wait', () => {
+    const harness = startHarness({ ...seedSchedule, maxAttempts: 3 });
+    harness.actor.send({ type: 'START' });
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      harness.actor.send(drop);
+      fireTimer(harness, 'reconnectDelay');
+      expect(harness.actor.getSnapshot().context.attempt).toBe(attempt);
+    }
+    harness.actor.send(drop);
+    expect(inState(harness, ConnectionState.Failed)).toBe(true);
+    expect(harness.actor.getSnapshot().context).toMatchObject({
+      failure: 'attempts-exhausted',
+      retryAt: null,
+    });
+    harness.actor.send({ type: 'ONLINE' });
+    expect(harness.actor.getSnapshot().context.attempt).toBe(1);
+    harness.actor.stop();
+  });
+});
+
+describe('offline', () => {
+  it('burns no attempts while offline, and ONLINE retries at once as a fresh series', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    for (let failures = 0; failures < 3; failures += 1) {
+      harness.actor.send(drop);
+      fireTimer(harness, 'reconnectDelay');
+    }
+    harness.actor.send({ type: 'OFFLINE' });
+    expect(inState(harness, ConnectionState.Offline)).toBe(true);
+    harness.clock.increment(10 * 60_000);
+    expect(inState(harness, ConnectionState.Offline)).toBe(true);
+    expect(harness.fake.transports).toHaveLength(4);
+    harness.actor.send({ type: 'ONLINE' });
+    expect(inState(harness, ConnectionState.Reconnecting)).toBe(true);
+    expect(harness.actor.getSnapshot().context.attempt).toBe(1);
+    expect(harness.fake.transports).toHaveLength(5);
+    harness.actor.stop();
+  });
+
+  it('cuts the wait short when the network comes back', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send(drop);
+    harness.clock.increment(10);
+    harness.actor.send({ type: 'ONLINE' });
+    expect(inState(harness, ConnectionState.Reconnecting)).toBe(true);
+    harness.actor.stop();
+  });
+});
+
+describe('server hints', () => {
+  it('treats 1013 as a floor of 5 s plus up to 1 s of spread', () => {
+    const harness = startHarness({ backoff: { jitter: 'full', random: () => 0.5 } });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'DROP', code: 1013, reason: '' });
+    expect(harness.actor.getSnapshot().context.retryDelay).toBe(5000 + retryAfterSpread / 2);
+    harness.actor.stop();
+  });
+
+  it('honours a retryAfter on the event as a floor, once', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ ...drop, retryAfter: 30_000 });
+    expect(fireTimer(harness, 'reconnectDelay')).toBe(30_000);
+    harness.actor.send(drop);
+    expect(fireTimer(harness, 'reconnectDelay')).toBe(2000);
+    harness.actor.stop();
+  });
+
+  it('stamps retryAt on the clock it was given', () => {
+    const harness = startHarness(seedSchedule);
+    harness.clock.increment(12_345);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send(drop);
+    expect(harness.actor.getSnapshot().context.retryAt).toBe(12_345 + 1000);
+    fireTimer(harness, 'reconnectDelay');
+    expect(harness.actor.getSnapshot().context.retryAt).toBeNull();
+    harness.actor.stop();
+  });
+});
+
+describe('failures that are not closes', () => {
+  it('counts a transport error as a drop', async () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.getSnapshot().children.transport?.send(failTransport as never);
+    await settle();
+    expect(inState(harness, ConnectionState.Waiting)).toBe(true);
+    expect(harness.actor.getSnapshot().context.lastClose).toEqual({
+      code: abnormalClosure,
+      reason: 'transport failed: boom',
+    });
+    harness.actor.stop();
+  });
+
+  it('abandons an attempt that does not open within connectTimeout', () => {
+    const harness = startHarness({ ...seedSchedule, connectTimeout: 3000 });
+    harness.actor.send({ type: 'START' });
+    harness.clock.increment(2999);
+    expect(inState(harness, ConnectionState.Connecting)).toBe(true);
+    harness.clock.increment(1);
+    expect(inState(harness, ConnectionState.Waiting)).toBe(true);
+    expect(harness.actor.getSnapshot().context.lastClose?.reason).toBe('connect timeout');
+    harness.actor.stop();
+  });
+
+  it('abandons a sync that fails or outlasts syncTimeout, and never flushes', async () => {
+    const harness = startHarness({ ...seedSchedule, syncTimeout: 2000 });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'OPEN' });
+    harness.clock.increment(2000);
+    expect(harness.actor.getSnapshot().context.lastClose?.reason).toBe('sync timeout');
+    fireTimer(harness, 'reconnectDelay');
+    harness.actor.send({ type: 'OPEN' });
+    harness.fake.rejectSync();
+    await settle();
+    expect(harness.actor.getSnapshot().context.lastClose?.reason).toBe('sync failed: boom');
+    expect(harness.fake.flushes.count).toBe(0);
+    harness.actor.stop();
+  });
+
+  it('re-syncs on RESYNC, holding the outbox until sync is done again', async () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    await openAndSync(harness);
+    harness.actor.send({ type: 'RESYNC' });
+    expect(inState(harness, ConnectionState.Syncing)).toBe(true);
+    expect(harness.fake.flushes.count).toBe(1);
+    harness.fake.resolveSync();
+    await settle();
+    expect(harness.fake.flushes.count).toBe(2);
+    harness.actor.stop();
+  });
+});
+
+describe('ConnectionState', () => {
+  it('names every state of the machine, with its path', () => {
+    const machinePaths = stateNodes(connectionMachine.root).map(statePath).sort();
+    const named = Object.values(connectionStatePaths)
+      .map((path) => path.join('.'))
+      .sort();
+    expect(named).toEqual(machinePaths);
+    for (const [name, path] of Object.entries(connectionStatePaths)) {
+      expect(path.at(-1)).toBe(name);
+    }
+  });
+
+  it('tells the innermost state and its ancestors', async () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    await openAndSync(harness);
+    const snapshot = harness.actor.getSnapshot();
+    expect(connectionStateOf(snapshot)).toBe(ConnectionState.Probation);
+    for (const state of ['session', 'connected', 'live', 'probation'] as const) {
+      expect(isInState(snapshot, state)).toBe(true);
+    }
+    expect(isInState(snapshot, ConnectionState.Syncing)).toBe(false);
+    harness.actor.stop();
+  });
+});
+
+describe('closing', () => {
+  const leafStates = stateNodes(connectionMachine.root)
+    .filter((node) => node.type === 'atomic')
+    .map(statePath);
+  const reach: Record<string, (h: Harness) => Promise<void> | void> = {
+    idle: () => undefined,
+    'session.connecting': (h) => h.actor.send({ type: 'START' }),
+    'session.reconnecting': (h) => {
+      h.actor.send({ type: 'START' });
+      h.actor.send(drop);
+      fireTimer(h, 'reconnectDelay');
+    },
+    'session.connected.syncing': (h) => {
+      h.actor.send({ type: 'START' });
+      h.actor.send({ type: 'OPEN' });
+    },
+    'session.connected.live.probation': async (h) => {
+      h.actor.send({ type: 'START' });
+      await openAndSync(h);
+    },
+    'session.connected.live.stable': async (h) => {
+      h.actor.send({ type: 'START' });
+      await openAndSync(h);
+      fireTimer(h, 'stableAfter');
+    },
+    'disconnected.waiting': (h) => {
+      h.actor.send({ type: 'START' });
+      h.actor.send(drop);
+    },
+    'disconnected.offline': (h) => {
+      h.actor.send({ type: 'START' });
+      h.actor.send({ type: 'OFFLINE' });
+    },
+    failed: (h) => {
+      h.actor.send({ type: 'START' });
+      h.actor.send({ type: 'DROP', code: 1008, reason: '' });
+    },
+  };
+
+  it('reaches every state in this table', () => {
+    expect(Object.keys(reach).sort()).toEqual(leafStates.filter((s) => s !== 'closed').sort());
+  });
+
+  it.each(Object.keys(reach))('CLOSE from %s is final: nothing moves it after', async (state) => {
+    const harness = startHarness(seedSchedule);
+    await reach[state]?.(harness);
+    expect(statePathOf(harness.actor)).toBe(state);
+    harness.actor.send({ type: 'CLOSE' });
+    expect(harness.actor.getSnapshot().status).toBe('done');
+    expect(harness.actor.getSnapshot().children).toEqual({});
+    harness.clock.increment(10 * 60_000);
+    expect(statePathOf(harness.actor)).toBe('closed');
+  });
+});
