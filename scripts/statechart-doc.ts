@@ -1,0 +1,216 @@
+import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import { seedMapping } from '../test/support/seed-mapping.js';
+
+/** One row of the transition table: a transition as the machine defines it. */
+export interface TransitionRow {
+  source: string;
+  event: string;
+  guard: string;
+  targets: string[];
+  actions: string[];
+}
+
+const afterPrefix = 'xstate.after.';
+const donePrefix = 'xstate.done.actor.';
+const errorPrefix = 'xstate.error.actor.';
+
+/** Every state node below the root, depth first, in definition order. */
+export function stateNodes(node: AnyStateNode): AnyStateNode[] {
+  return Object.values(node.states).flatMap((child) => [child, ...stateNodes(child)]);
+}
+
+/** A state's path without the machine id: `session.connected.syncing`. */
+export function statePath(node: AnyStateNode): string {
+  return node.path.join('.') || '(root)';
+}
+
+/** The event as a reader sees it: `after(reconnectDelay)`, `done(sync)`, `error(transport)`. */
+export function eventLabel(transition: AnyTransitionDefinition): string {
+  const type = transition.eventType;
+  if (type === '') return '(always)';
+  if (type.startsWith(afterPrefix)) return `after(${type.slice(afterPrefix.length).split('.')[0]})`;
+  if (type.startsWith(donePrefix)) return `done(${type.slice(donePrefix.length)})`;
+  if (type.startsWith(errorPrefix)) return `error(${type.slice(errorPrefix.length)})`;
+  return type;
+}
+
+function guardLabel(transition: AnyTransitionDefinition): string {
+  const guard = transition.guard as unknown;
+  if (guard === undefined) return '';
+  if (typeof guard === 'string') return guard;
+  if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
+  return 'inline';
+}
+
+function actionLabel(action: unknown): string | undefined {
+  if (typeof action === 'string') return action;
+  if (typeof action === 'function') {
+    // Built-in raise/cancel actions schedule the `after` timers; the timers are shown on their own.
+    const type = (action as { type?: string }).type ?? '';
+    return type.startsWith('xstate.') ? undefined : 'inline';
+  }
+  if (typeof action === 'object' && action !== null && 'type' in action) {
+    const { type, params } = action as { type: string; params?: unknown };
+    return params === undefined ? type : `${type}(${JSON.stringify(params)})`;
+  }
+  return undefined;
+}
+
+function actionLabels(actions: readonly unknown[]): string[] {
+  return actions.map(actionLabel).filter((label): label is string => label !== undefined);
+}
+
+/** Every transition of the machine, from every state node and the root, `always` included. */
+export function transitionRows(machine: AnyStateMachine): TransitionRow[] {
+  return [machine.root, ...stateNodes(machine.root)].flatMap((node) =>
+    [...[...node.transitions.values()].flat(), ...(node.always ?? [])].map((transition) => ({
+      source: statePath(node),
+      event: eventLabel(transition),
+      guard: guardLabel(transition),
+      targets: (transition.target ?? []).map(statePath),
+      actions: actionLabels(transition.actions),
+    })),
+  );
+}
+
+function mermaidId(node: AnyStateNode): string {
+  return node.key;
+}
+
+function edgeLabel(row: TransitionRow): string {
+  const guard = row.guard ? ` [${row.guard}]` : '';
+  return row.event === '(always)' ? guard.trim() : `${row.event}${guard}`;
+}
+
+function renderNode(node: AnyStateNode, depth: number, lines: string[]): void {
+  const indent = '  '.repeat(depth);
+  if (node.type === 'compound') {
+    lines.push(`${indent}state ${mermaidId(node)} {`);
+    const initial = node.initial?.target[0];
+    if (initial) lines.push(`${indent}  [*] --> ${mermaidId(initial)}`);
+    for (const child of Object.values(node.states)) renderNode(child, depth + 1, lines);
+    lines.push(`${indent}}`);
+  }
+  if (node.type === 'final') lines.push(`${indent}${mermaidId(node)} --> [*]`);
+}
+
+function byPath(machine: AnyStateMachine): Map<string, AnyStateNode> {
+  return new Map(stateNodes(machine.root).map((node) => [statePath(node), node]));
+}
+
+/** The machine as a Mermaid `stateDiagram-v2`, every transition an edge. */
+export function renderMermaid(machine: AnyStateMachine): string {
+  const nodes = byPath(machine);
+  const ids = [...nodes.values()].map(mermaidId);
+  if (new Set(ids).size !== ids.length)
+    throw new Error('state keys must be unique for Mermaid ids');
+  const lines = ['stateDiagram-v2', '  direction LR'];
+  const initial = machine.root.initial?.target[0];
+  if (initial) lines.push(`  [*] --> ${mermaidId(initial)}`);
+  for (const child of Object.values(machine.root.states)) renderNode(child, 1, lines);
+  const topLevel = Object.values(machine.root.states).filter((node) => node.type !== 'final');
+  for (const row of transitionRows(machine)) {
+    const sources =
+      row.source === '(root)' ? topLevel : [nodes.get(row.source)].filter((node) => node);
+    for (const source of sources as AnyStateNode[]) {
+      for (const target of row.targets) {
+        const targetNode = nodes.get(target);
+        if (!targetNode) throw new Error(`unknown target ${target}`);
+        lines.push(`  ${mermaidId(source)} --> ${mermaidId(targetNode)}: ${edgeLabel(row)}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
+
+function timersOf(node: AnyStateNode): string {
+  return node.after.map((after) => String(after.delay)).join(', ');
+}
+
+function invokesOf(node: AnyStateNode): string {
+  return node.invoke.map((invoke) => String(invoke.src)).join(', ');
+}
+
+/** The whole of docs/statechart.md, generated from the machine. */
+export function renderStatechartDoc(machine: AnyStateMachine): string {
+  const rows = transitionRows(machine);
+  const states = stateNodes(machine.root);
+  const out: string[] = [];
+  out.push('# The connection statechart');
+  out.push('');
+  out.push(
+    '<!-- Generated by `npm run docs` from src/machine.ts. Do not edit: a test fails when this file differs from the generator. -->',
+  );
+  out.push('');
+  out.push(
+    `The machine \`${machine.id}\` has ${states.length} states and ${rows.length} transitions. ` +
+      'It owns no socket and no timer of its own: the `transport` actor owns the socket and its heartbeat, ' +
+      "the `sync` actor runs the application's re-synchronisation, and `createConnection()` supplies both " +
+      'with `machine.provide()`. No state has more than one timer pending.',
+  );
+  out.push('');
+  out.push('```mermaid');
+  out.push(renderMermaid(machine));
+  out.push('```');
+  out.push('');
+  out.push('`CLOSE` is defined on the root: it leads to `closed` from every state.');
+  out.push('');
+  out.push('## States');
+  out.push('');
+  out.push('| state | description | entry | exit | invokes | timer |');
+  out.push('| --- | --- | --- | --- | --- | --- |');
+  for (const node of states) {
+    out.push(
+      `| \`${statePath(node)}\` | ${cell(node.description ?? '')} | ${actionLabels(node.entry).join(', ')} | ${actionLabels(node.exit).join(', ')} | ${invokesOf(node)} | ${timersOf(node)} |`,
+    );
+  }
+  out.push('');
+  out.push('## Transitions');
+  out.push('');
+  out.push('| source | event | guard | target | actions |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (const row of rows) {
+    out.push(
+      `| \`${row.source}\` | \`${row.event}\` | ${row.guard} | ${row.targets.map((target) => `\`${target}\``).join(', ')} | ${cell(row.actions.join(', '))} |`,
+    );
+  }
+  out.push('');
+  out.push('## Seed mapping');
+  out.push('');
+  out.push(
+    "The seed plan names four states. Each maps to a state of this machine (a state counts as its closest mapped ancestor); `test/seed.test.ts` checks the seed's transition table on the machine's transition set with this mapping.",
+  );
+  out.push('');
+  out.push('| seed state | machine state |');
+  out.push('| --- | --- |');
+  for (const [seed, path] of Object.entries(seedMapping)) out.push(`| ${seed} | \`${path}\` |`);
+  out.push('');
+  out.push(
+    "Entering `session.connected` starts in `syncing` in the same step: that is the seed's RECONNECTING -> CONNECTED followed by CONNECTED -> SYNCING. No transition from DISCONNECTED or RECONNECTING targets SYNCING.",
+  );
+  out.push('');
+  out.push('## Watching a live actor in the Stately inspector');
+  out.push('');
+  out.push(
+    '[`@statelyai/inspect`](https://github.com/statelyai/inspect) shows the running actor on this diagram, with every event and snapshot. Pass its `inspect` function when the actor is created:',
+  );
+  out.push('');
+  out.push('```ts');
+  out.push("import { createBrowserInspector } from '@statelyai/inspect';");
+  out.push("import { createConnectionActor } from 'lifeline';");
+  out.push('');
+  out.push('// In a browser: opens the inspector in a new tab.');
+  out.push('const { inspect } = createBrowserInspector();');
+  out.push('const actor = createConnectionActor({}, { inspect }).start();');
+  out.push('```');
+  out.push('');
+  out.push(
+    'In Node, `createWebSocketInspector({ url })` from the same package streams to an inspector listening on a WebSocket; `createConnection()` passes its `inspect` option through to the actor.',
+  );
+  out.push('');
+  return out.join('\n');
+}
