@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot, typecheckSnippets, typescriptBlocks } from './support/typecheck.js';
+
+const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('has TypeScript examples, and every one of them type-checks against the source', () => {
+    const blocks = typescriptBlocks(readme);
+    expect(blocks.length).toBeGreaterThan(0);
+    const snippets = Object.fromEntries(
+      blocks.map((code, index) => [`readme-example-${index}.mts`, code]),
+    );
+    expect(typecheckSnippets(snippets)).toEqual([]);
+  }, 60_000);
+
+  it('gives the two Quick start commands', () => {
+    expect(readme).toContain('npm install && npm test');
+  });
+});
