@@ -2,6 +2,8 @@
 export interface CloseInfo {
   code: number;
   reason: string;
+  /** The HTTP status, when the server refused the upgrade (503, 401 ...). */
+  status?: number;
 }
 
 /**
@@ -37,7 +39,9 @@ function secondsNamedIn(reason: string): number | undefined {
  * 1014 and every other code. Fatal: 1002, 1003, 1007, 1008, 1009, 1010, 1015,
  * 3000, 3003 and 4400-4499 (the application's "4xx: your fault" range).
  * Retry after a floor: 1013 (Try Again Later), for the seconds its reason
- * names (`"30"` or `"retry after 30"`), else 5 s.
+ * names (`"30"` or `"retry after 30"`), else 5 s. An upgrade refused with
+ * HTTP 401 or 403 is fatal; any other refused upgrade (503 with its
+ * `Retry-After`, 502 during a deploy) is retried.
  *
  * @example
  * ```ts
@@ -48,7 +52,8 @@ function secondsNamedIn(reason: string): number | undefined {
  * defaultClassifyClose({ code: 1013, reason: 'retry after 30' }); // { action: 'retry-after', delay: 30000 }
  * ```
  */
-export const defaultClassifyClose: ClassifyClose = ({ code, reason }) => {
+export const defaultClassifyClose: ClassifyClose = ({ code, reason, status }) => {
+  if (status === 401 || status === 403) return { action: 'fatal' };
   if (code === 1013) {
     return { action: 'retry-after', delay: secondsNamedIn(reason) ?? tryAgainLaterDelay };
   }

@@ -22,6 +22,8 @@ export interface DropEvent {
   type: 'DROP';
   code: number;
   reason: string;
+  /** The HTTP status when the server refused the upgrade. */
+  status?: number;
   retryAfter?: number;
 }
 
@@ -93,8 +95,12 @@ const connectTimedOut = {
   actions: { type: 'recordAbandon', params: { reason: 'connect timeout' } },
 } as const;
 
+function closeOf({ code, reason, status }: DropEvent): CloseInfo {
+  return status === undefined ? { code, reason } : { code, reason, status };
+}
+
 const classify = (context: ConnectionContext, event: DropEvent) =>
-  context.config.classifyClose({ code: event.code, reason: event.reason });
+  context.config.classifyClose(closeOf(event));
 
 /**
  * The connection statechart (see docs/statechart.md, generated from this
@@ -125,8 +131,10 @@ export const connectionMachine = setup({
     sync: fromPromise<unknown, SyncInput>(async () => undefined),
   },
   actions: {
-    /** Sends what waited in the outbox; supplied by the adapter. */
+    /** Lets the outbox flow on the synced socket, oldest first; supplied by the adapter. */
     flushOutbox: () => undefined,
+    /** Stops writing to the socket: new messages queue again; supplied by the adapter. */
+    holdOutbox: () => undefined,
     startSeries: assign({ attempt: 1, failure: null }),
     nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
     resetAttempts: assign({ attempt: 0 }),
@@ -136,7 +144,7 @@ export const connectionMachine = setup({
       const hinted = disposition.action === 'retry-after' ? disposition.delay : 0;
       const retryAfter = Math.max(hinted, event.retryAfter ?? 0);
       return {
-        lastClose: { code: event.code, reason: event.reason },
+        lastClose: closeOf(event),
         retryAfter: retryAfter > 0 ? retryAfter : null,
       };
     }),
@@ -253,8 +261,9 @@ export const connectionMachine = setup({
               },
             },
             live: {
-              description: 'Messages flow; the outbox is flushed on entry.',
+              description: 'Messages flow: the outbox is flushed on entry and held again on exit.',
               entry: 'flushOutbox',
+              exit: 'holdOutbox',
               initial: 'probation',
               on: { RESYNC: { target: 'syncing' } },
               states: {
