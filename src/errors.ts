@@ -125,3 +125,105 @@ export class OptionRangeError extends RangeError {
     brand(this);
   }
 }
+
+/**
+ * A message did not fit in the outbox: refused under `overflow: 'reject'`, or
+ * dropped to make room under `'drop-oldest'`. `receipt` is the message's.
+ *
+ * @example
+ * ```ts
+ * import { createConnection } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/', outbox: { maxMessages: 1 } });
+ * connection.send('one');
+ * connection.send('two').error?.code; // 'ERR_LIFELINE_OUTBOX_OVERFLOW'
+ * connection.close();
+ * ```
+ */
+export class OutboxOverflowError extends LifelineError {
+  /** The id of the message refused or dropped. */
+  readonly messageId: number;
+  /** What was done with it. */
+  readonly policy: 'reject' | 'drop-oldest';
+
+  constructor(messageId: number, policy: 'reject' | 'drop-oldest', detail: string) {
+    super('ERR_LIFELINE_OUTBOX_OVERFLOW', `message ${messageId} ${detail}`);
+    this.name = 'OutboxOverflowError';
+    this.messageId = messageId;
+    this.policy = policy;
+  }
+}
+
+/**
+ * The server closed with a code the close policy calls fatal (policy
+ * violation, 4400-4499, an HTTP 401/403 at upgrade, an untrusted
+ * certificate): the connection is `failed` until `retryNow()`.
+ *
+ * @example
+ * ```ts
+ * import { createConnection, FatalCloseError } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
+ * connection.onError((error) => {
+ *   if (error instanceof FatalCloseError) console.error(error.closeCode, error.reason);
+ * });
+ * connection.close();
+ * ```
+ */
+export class FatalCloseError extends LifelineError {
+  readonly closeCode: number;
+  readonly reason: string;
+
+  constructor(closeCode: number, reason: string, options: LifelineErrorOptions = {}) {
+    super(
+      'ERR_LIFELINE_FATAL_CLOSE',
+      `fatal close ${closeCode}${reason ? `: ${reason}` : ''}`,
+      options,
+    );
+    this.name = 'FatalCloseError';
+    this.closeCode = closeCode;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The connection was closed by `close()`: `send` after it is rejected, and
+ * messages still queued are dropped with this error.
+ *
+ * @example
+ * ```ts
+ * import { createConnection } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
+ * connection.close();
+ * connection.send('late').error?.code; // 'ERR_LIFELINE_CLOSED'
+ * ```
+ */
+export class ConnectionClosedError extends LifelineError {
+  constructor(message = 'the connection was closed by close()') {
+    super('ERR_LIFELINE_CLOSED', message);
+    this.name = 'ConnectionClosedError';
+  }
+}
+
+/**
+ * An inbound frame lifeline had to read (an ack, a message id) could not be
+ * read. The frame is not delivered; the connection carries on.
+ *
+ * @example
+ * ```ts
+ * import { createConnection, InboundFrameError } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/', ack: true });
+ * connection.onError((error) => {
+ *   if (error instanceof InboundFrameError) console.warn(error.message);
+ * });
+ * connection.close();
+ * ```
+ */
+export class InboundFrameError extends LifelineError {
+  constructor(message: string, options: LifelineErrorOptions = {}) {
+    super('ERR_LIFELINE_INBOUND_FRAME', message, options);
+    this.name = 'InboundFrameError';
+  }
+}

@@ -17,6 +17,8 @@ export {
   defaultClassifyClose,
   tryAgainLaterDelay,
 } from './classify-close.js';
+export { type Clock, systemClock } from './clock.js';
+export { type Connection, createConnection } from './connection.js';
 export { type ConnectionActorOptions, createConnectionActor } from './connection-actor.js';
 export {
   type ConnectionConfig,
@@ -25,17 +27,42 @@ export {
   resolveConnectionConfig,
 } from './connection-config.js';
 export {
+  type AckOptions,
+  type ConnectionOptions,
+  type HeartbeatOptions,
+  type IncomingData,
+  jsonAck,
+  parseSocketUrl,
+  type ResolvedConnectionOptions,
+  type ResolvedHeartbeat,
+  redactUrl,
+  resolveConnectionOptions,
+  type SyncReturn,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './connection-options.js';
+export {
   ConnectionState,
   connectionStateOf,
   connectionStatePaths,
   isInState,
 } from './connection-state.js';
 export {
+  ConnectionClosedError,
+  FatalCloseError,
+  InboundFrameError,
   LifelineError,
   type LifelineErrorCode,
   OptionRangeError,
   OptionTypeError,
+  OutboxOverflowError,
 } from './errors.js';
+export {
+  type HeartbeatTiming,
+  wakeCheckInterval,
+  wakeProbeTimeout,
+  wakeThreshold,
+} from './liveness.js';
 export {
   abnormalClosure,
   type ConnectionContext,
@@ -48,4 +75,27 @@ export {
   type SyncInput,
   type TransportInput,
 } from './machine.js';
+export {
+  type EnqueueResult,
+  Outbox,
+  type OutboxEntry,
+  type OutboxOptions,
+  type OutgoingData,
+  type OverflowPolicy,
+  type ResolvedOutboxOptions,
+  resolveOutboxOptions,
+  sizeOf,
+  utf8Length,
+} from './outbox.js';
+export { isFinalState, Receipt, type ReceiptState, WriteLedger } from './receipt.js';
+export { parseRetryAfter } from './retry-after.js';
+export {
+  formatStatus,
+  printable,
+  type Status,
+  type StatusState,
+  sameStatus,
+  statusOf,
+} from './status.js';
+export type { SyncContext, SyncResult } from './sync-context.js';
 export { maxTimerDelay } from './validate.js';

@@ -1,0 +1,257 @@
+import type { Receipt } from './receipt.js';
+import { checkNumber, checkOneOf, checkOptionsObject, prefixed } from './validate.js';
+
+/** What can be sent: text, or binary in any of the shapes WebSockets take. */
+export type OutgoingData = string | ArrayBufferLike | ArrayBufferView | Blob;
+
+/** What happens when a message does not fit in the outbox. */
+export type OverflowPolicy = 'reject' | 'drop-oldest';
+
+/** Bounds on what the outbox holds (queued and, in ack mode, sent but unacknowledged). */
+export interface OutboxOptions {
+  /**
+   * The most messages held at once.
+   * @default 10000
+   */
+  maxMessages?: number;
+  /**
+   * The most bytes held at once (UTF-8 length of text, size of binary).
+   * @default 8388608 (8 MiB)
+   */
+  maxBytes?: number;
+  /**
+   * `reject`: the new message is refused with an error receipt, the others
+   * stay. `drop-oldest`: the oldest messages are dropped, each reported.
+   * @default 'reject'
+   */
+  overflow?: OverflowPolicy;
+}
+
+/** Outbox options with defaults filled in and every value checked. */
+export type ResolvedOutboxOptions = Readonly<Required<OutboxOptions>>;
+
+const outboxOptionNames = ['maxMessages', 'maxBytes', 'overflow'] as const;
+
+/**
+ * Fills in defaults and checks the outbox options, naming any bad one.
+ *
+ * @example
+ * ```ts
+ * import { resolveOutboxOptions } from 'lifeline';
+ *
+ * resolveOutboxOptions({ overflow: 'drop-oldest' }).maxMessages; // 10000
+ * ```
+ */
+export function resolveOutboxOptions(
+  options: OutboxOptions = {},
+  path = '',
+): ResolvedOutboxOptions {
+  const given = checkOptionsObject(path, options, outboxOptionNames);
+  return Object.freeze({
+    maxMessages: checkNumber(prefixed(path, 'maxMessages'), given.maxMessages ?? 10_000, {
+      min: 1,
+      integer: true,
+      orInfinity: true,
+    }),
+    maxBytes: checkNumber(prefixed(path, 'maxBytes'), given.maxBytes ?? 8 * 1024 * 1024, {
+      min: 1,
+      orInfinity: true,
+    }),
+    overflow: checkOneOf(prefixed(path, 'overflow'), given.overflow ?? 'reject', [
+      'reject',
+      'drop-oldest',
+    ] as const),
+  });
+}
+
+/** The UTF-8 length of a string, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2; // a surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes
+        i += 1;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/** The size a message takes in the outbox, in bytes. */
+export function sizeOf(data: OutgoingData): number {
+  if (typeof data === 'string') return utf8Length(data);
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  return (data as ArrayBufferLike | ArrayBufferView).byteLength;
+}
+
+/** One message held by the outbox: its receipt, the frame to write (stamped in ack mode), its size. */
+export interface OutboxEntry {
+  readonly receipt: Receipt;
+  readonly frame: OutgoingData;
+  readonly bytes: number;
+}
+
+/** A FIFO with O(1) push and shift. */
+class Queue<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(item: T): void {
+    this.#items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head += 1;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  peek(): T | undefined {
+    return this.#items[this.#head];
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.#head; i < this.#items.length; i += 1) yield this.#items[i] as T;
+  }
+
+  drain(): T[] {
+    const items = [...this];
+    this.#items = [];
+    this.#head = 0;
+    return items;
+  }
+}
+
+/** What `enqueue` did: whether the entry was taken, and what was dropped to make room. */
+export interface EnqueueResult {
+  accepted: boolean;
+  dropped: OutboxEntry[];
+}
+
+/**
+ * The bounded outbox: messages waiting for a live socket (`queued`) and, in
+ * ack mode, messages written but not yet acknowledged (`inFlight`), oldest
+ * first. Pure bookkeeping: it never touches a socket or a receipt's state.
+ *
+ * @example
+ * ```ts
+ * import { Outbox, Receipt, resolveOutboxOptions } from 'lifeline';
+ *
+ * const outbox = new Outbox(resolveOutboxOptions({ maxMessages: 2, overflow: 'drop-oldest' }));
+ * for (const id of [1, 2, 3]) outbox.enqueue({ receipt: new Receipt(id), frame: 'x', bytes: 1 });
+ * outbox.queuedCount; // 2: message 1 was dropped
+ * ```
+ */
+export class Outbox {
+  readonly options: ResolvedOutboxOptions;
+  readonly #queued = new Queue<OutboxEntry>();
+  readonly #inFlight = new Queue<OutboxEntry>();
+  #bytes = 0;
+
+  constructor(options: ResolvedOutboxOptions = resolveOutboxOptions()) {
+    this.options = options;
+  }
+
+  /** Messages waiting for a live socket. */
+  get queuedCount(): number {
+    return this.#queued.length;
+  }
+
+  /** Messages written and awaiting acknowledgement (ack mode). */
+  get inFlightCount(): number {
+    return this.#inFlight.length;
+  }
+
+  /** Bytes held, queued and in flight. */
+  get byteCount(): number {
+    return this.#bytes;
+  }
+
+  /** Whether `entry` could ever fit, whatever is dropped. */
+  fitsAlone(entry: OutboxEntry): boolean {
+    return entry.bytes <= this.options.maxBytes;
+  }
+
+  #fits(entry: OutboxEntry, extraMessages = 0): boolean {
+    const count = this.#queued.length + this.#inFlight.length + extraMessages;
+    return count < this.options.maxMessages && this.#bytes + entry.bytes <= this.options.maxBytes;
+  }
+
+  /** Holds an entry, subject to the bounds and the overflow policy. */
+  enqueue(entry: OutboxEntry): EnqueueResult {
+    return this.#admit(entry, this.#queued);
+  }
+
+  /** Holds an entry that was written straight to the socket, awaiting its ack. */
+  holdInFlight(entry: OutboxEntry): EnqueueResult {
+    return this.#admit(entry, this.#inFlight);
+  }
+
+  #admit(entry: OutboxEntry, into: Queue<OutboxEntry>): EnqueueResult {
+    const dropped: OutboxEntry[] = [];
+    if (!this.fitsAlone(entry)) return { accepted: false, dropped };
+    if (!this.#fits(entry) && this.options.overflow === 'reject')
+      return { accepted: false, dropped };
+    while (!this.#fits(entry)) {
+      const oldest = this.#inFlight.length > 0 ? this.#inFlight.shift() : this.#queued.shift();
+      if (!oldest) break;
+      this.#bytes -= oldest.bytes;
+      dropped.push(oldest);
+    }
+    into.push(entry);
+    this.#bytes += entry.bytes;
+    return { accepted: true, dropped };
+  }
+
+  /** The oldest queued entry, removed from the queue (its bytes stay counted if moved in flight). */
+  takeQueued(): OutboxEntry | undefined {
+    const entry = this.#queued.shift();
+    if (entry) this.#bytes -= entry.bytes;
+    return entry;
+  }
+
+  /** Moves an entry taken from the queue to in flight: written, awaiting its ack. */
+  markInFlight(entry: OutboxEntry): void {
+    this.#inFlight.push(entry);
+    this.#bytes += entry.bytes;
+  }
+
+  /** The in-flight entries, oldest first, to resend after a reconnect. */
+  inFlight(): IterableIterator<OutboxEntry> {
+    return this.#inFlight[Symbol.iterator]();
+  }
+
+  /** Releases every in-flight entry with an id <= `throughId` (a cumulative ack). */
+  acknowledge(throughId: number): OutboxEntry[] {
+    const released: OutboxEntry[] = [];
+    for (let entry = this.#inFlight.peek(); entry && entry.receipt.id <= throughId; ) {
+      this.#inFlight.shift();
+      this.#bytes -= entry.bytes;
+      released.push(entry);
+      entry = this.#inFlight.peek();
+    }
+    return released;
+  }
+
+  /** Empties the outbox, returning what it held: in flight first, then queued. */
+  clear(): OutboxEntry[] {
+    const all = [...this.#inFlight.drain(), ...this.#queued.drain()];
+    this.#bytes = 0;
+    return all;
+  }
+}

@@ -1,0 +1,160 @@
+import type { LifelineError } from './errors.js';
+
+/**
+ * Where a message is:
+ * - `queued`: accepted, waiting for a live, synced socket;
+ * - `sent`: written to a socket, not yet confirmed;
+ * - `acked`: the server acknowledged it (ack mode). Final;
+ * - `delivered`: the server's WebSocket read it, proven by a pong or a clean
+ *   close that came after it (without ack mode). Final;
+ * - `unconfirmed`: written to a socket that died before confirming it; it may
+ *   or may not have arrived (without ack mode; with it, the message is resent
+ *   instead). Final;
+ * - `dropped`: removed by the `drop-oldest` policy, or still unsent when the
+ *   connection was closed. Final, with `error`;
+ * - `rejected`: refused by `send` (outbox full under `reject`, connection
+ *   closed, data the ack envelope cannot carry). Final, with `error`.
+ */
+export type ReceiptState =
+  | 'queued'
+  | 'sent'
+  | 'acked'
+  | 'delivered'
+  | 'unconfirmed'
+  | 'dropped'
+  | 'rejected';
+
+const finalStates: ReadonlySet<ReceiptState> = new Set([
+  'acked',
+  'delivered',
+  'unconfirmed',
+  'dropped',
+  'rejected',
+]);
+
+/** Whether a receipt in this state will never change again. */
+export function isFinalState(state: ReceiptState): boolean {
+  return finalStates.has(state);
+}
+
+/**
+ * The writes made on one socket, and how many of them the server is known to
+ * have read. A receipt written on it reads its own fate from here, so that
+ * confirming thousands of writes costs one assignment.
+ */
+export class WriteLedger {
+  written = 0;
+  confirmed = 0;
+  ended = false;
+  readonly #waiting = new Set<Receipt>();
+
+  /** Numbers a write; the receipt becomes `sent` on this ledger. */
+  record(receipt: Receipt): void {
+    this.written += 1;
+    receipt.sentOn(this, this.written);
+  }
+
+  /** The first `count` writes have been read by the server (a pong to a ping sent after them). */
+  confirmThrough(count: number): void {
+    if (count <= this.confirmed) return;
+    this.confirmed = Math.min(count, this.written);
+    this.#wake();
+  }
+
+  /** The socket is gone: whatever was not confirmed never will be. */
+  end(): void {
+    this.ended = true;
+    this.#wake();
+  }
+
+  watch(receipt: Receipt): void {
+    this.#waiting.add(receipt);
+  }
+
+  #wake(): void {
+    for (const receipt of this.#waiting) {
+      if (receipt.notifyIfFinal()) this.#waiting.delete(receipt);
+    }
+  }
+}
+
+/**
+ * What `send()` returns: the message's id and, as it changes, its state.
+ * `settled` resolves (never rejects) once the state is final.
+ *
+ * @example
+ * ```ts
+ * import { createConnection } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/', ack: true });
+ * const receipt = connection.send('hello');
+ * receipt.state; // 'queued'
+ * const settled = await receipt.settled; // once acked, dropped or rejected
+ * console.log(settled.state, settled.error?.code);
+ * connection.close();
+ * ```
+ */
+export class Receipt {
+  /** The message id: stamped on the frame in ack mode, a send counter otherwise. */
+  readonly id: number;
+  #state: ReceiptState;
+  #error: LifelineError | undefined;
+  #ledger: WriteLedger | undefined;
+  #sequence = 0;
+  #resolve: ((receipt: Receipt) => void) | undefined;
+  #settled: Promise<Receipt> | undefined;
+
+  constructor(id: number, state: ReceiptState = 'queued', error?: LifelineError) {
+    this.id = id;
+    this.#state = state;
+    this.#error = error;
+  }
+
+  /** The current state; see {@link ReceiptState}. */
+  get state(): ReceiptState {
+    const ledger = this.#ledger;
+    if (this.#state !== 'sent' || ledger === undefined) return this.#state;
+    if (this.#sequence <= ledger.confirmed) return 'delivered';
+    return ledger.ended ? 'unconfirmed' : 'sent';
+  }
+
+  /** Why the message was dropped or rejected. */
+  get error(): LifelineError | undefined {
+    return this.#error;
+  }
+
+  /** Resolves with this receipt once its state is final. Never rejects. */
+  get settled(): Promise<Receipt> {
+    if (!this.#settled) {
+      this.#settled = new Promise((resolve) => {
+        this.#resolve = resolve;
+      });
+      if (!this.notifyIfFinal()) this.#ledger?.watch(this);
+    }
+    return this.#settled;
+  }
+
+  /** @internal Written on a socket without ack tracking. */
+  sentOn(ledger: WriteLedger, sequence: number): void {
+    this.#state = 'sent';
+    this.#ledger = ledger;
+    this.#sequence = sequence;
+    if (this.#resolve) ledger.watch(this);
+  }
+
+  /** @internal Moves to `state` (with `error` for dropped and rejected). */
+  update(state: ReceiptState, error?: LifelineError): void {
+    this.#state = state;
+    this.#ledger = undefined;
+    this.#error = error;
+    this.notifyIfFinal();
+  }
+
+  /** @internal Resolves `settled` if someone waits and the state is final. */
+  notifyIfFinal(): boolean {
+    if (!isFinalState(this.state)) return false;
+    this.#resolve?.(this);
+    this.#resolve = undefined;
+    return true;
+  }
+}

@@ -1,0 +1,227 @@
+import { fromCallback } from 'xstate';
+import type {
+  IncomingData,
+  ResolvedConnectionOptions,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './connection-options.js';
+import { parseSocketUrl, redactUrl } from './connection-options.js';
+import { Liveness } from './liveness.js';
+import type { ConnectionEvent, DropEvent, TransportInput } from './machine.js';
+import { WriteLedger } from './receipt.js';
+import { parseRetryAfter } from './retry-after.js';
+
+const connecting = 0;
+const open = 1;
+/** How long a polite close may take before the socket is destroyed. */
+const closeGrace = 1000;
+
+/** One socket's life, as the connection sees it. */
+export interface SocketSession {
+  readonly socket: WebSocketLike;
+  /** Numbers the writes made on this socket (receipts without ack mode read their fate from it). */
+  readonly ledger: WriteLedger;
+}
+
+/** What the transport needs from the connection that owns it. */
+export interface TransportBinding {
+  readonly options: ResolvedConnectionOptions;
+  /** The socket opened; nothing is written to it until sync is done. */
+  opened(session: SocketSession): void;
+  /** An inbound frame. */
+  frame(data: IncomingData): void;
+  /** The session is over: the socket is detached and closing. */
+  ended(session: SocketSession): void;
+  /** The close the user asked for, if they did. */
+  closeRequest(): { code: number; reason: string } | null;
+  /** A probe after waking went unanswered: the socket was replaced, reconnect at once. */
+  wokeToDeadSocket(): void;
+}
+
+let defaultConstructor: Promise<WebSocketConstructor> | undefined;
+
+/** The global WebSocket where there is one, else `ws` (loaded only then). */
+function platformWebSocket(): Promise<WebSocketConstructor> {
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (global) return Promise.resolve(global);
+  defaultConstructor ??= import('ws').then(
+    (module) => (module.default ?? module) as unknown as WebSocketConstructor,
+  );
+  return defaultConstructor;
+}
+
+async function resolveUrl(url: ResolvedConnectionOptions['url']): Promise<string> {
+  const value = typeof url === 'function' ? await url() : url;
+  return parseSocketUrl(String(value)).toString();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const nested = (error as { error?: unknown; message?: unknown } | null)?.error;
+  if (nested instanceof Error) return nested.message;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
+function tlsFailure(error: unknown): string | undefined {
+  const cause = (error as { error?: unknown } | null)?.error ?? error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  return /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_(GET|VERIFY)/.test(code) ? code : undefined;
+}
+
+/**
+ * The `transport` actor: opens one socket per session, reports OPEN and
+ * DROP, owns the heartbeat, and closes the socket when the session ends.
+ * Events from the socket after that are ignored.
+ */
+export function transportLogic(binding: TransportBinding) {
+  const { options } = binding;
+  return fromCallback<ConnectionEvent, TransportInput>(({ sendBack }) => {
+    const ledger = new WriteLedger();
+    let socket: WebSocketLike | undefined;
+    let session: SocketSession | undefined;
+    let liveness: Liveness | undefined;
+    let over = false;
+    let refusal: { status: number; retryAfter: number | undefined } | undefined;
+    let socketError: unknown;
+    let pingMark = 0;
+
+    const drop = (event: Omit<DropEvent, 'type'>) => {
+      if (!over) sendBack({ type: 'DROP', ...event });
+    };
+
+    const frame = (data: IncomingData) => {
+      if (over) return;
+      liveness?.touch();
+      binding.frame(data);
+    };
+
+    const probe = () => {
+      if (!socket || socket.readyState !== open) return;
+      pingMark = ledger.written;
+      const { heartbeat } = options;
+      if (heartbeat?.message && (heartbeat.preferMessage || !socket.ping)) {
+        socket.send(heartbeat.message());
+      } else {
+        socket.ping?.();
+      }
+    };
+
+    const declareDead = (reason: string) => {
+      if (over || !socket) return;
+      const dead = socket;
+      if (dead.terminate) dead.terminate();
+      else dead.close();
+      drop({ code: 1006, reason });
+      if (reason === 'no reply after wake') binding.wokeToDeadSocket();
+    };
+
+    const attach = (created: WebSocketLike) => {
+      created.onopen = () => {
+        if (over) return;
+        session = { socket: created, ledger };
+        binding.opened(session);
+        if (options.heartbeat) {
+          liveness = new Liveness(options.clock, options.heartbeat, probe, declareDead);
+          liveness.start();
+        }
+        sendBack({ type: 'OPEN' });
+      };
+      if (typeof created.on === 'function') {
+        created.on('message', ((data: Buffer, isBinary: boolean) =>
+          frame(isBinary ? data : data.toString())) as never);
+        created.on('pong', (() => {
+          if (over) return;
+          liveness?.touch();
+          ledger.confirmThrough(pingMark);
+        }) as never);
+        created.on('ping', (() => {
+          if (!over) liveness?.touch();
+        }) as never);
+        created.on('unexpected-response', ((
+          _request: unknown,
+          response: {
+            statusCode: number;
+            headers: Record<string, string | string[] | undefined>;
+            resume?: () => void;
+          },
+        ) => {
+          refusal = {
+            status: response.statusCode,
+            retryAfter: parseRetryAfter(response.headers['retry-after'], Date.now()),
+          };
+          response.resume?.();
+          created.terminate?.();
+        }) as never);
+      } else {
+        created.onmessage = (event) => frame(event.data as IncomingData);
+      }
+      created.onerror = (event) => {
+        socketError = event;
+      };
+      created.onclose = (event) => {
+        if (over) {
+          const request = binding.closeRequest();
+          if (request && event.wasClean) ledger.confirmThrough(ledger.written);
+          ledger.end();
+          return;
+        }
+        ledger.end();
+        const tls = tlsFailure(socketError);
+        if (refusal) {
+          const { status, retryAfter } = refusal;
+          drop({
+            code: 1006,
+            reason: `HTTP ${status}`,
+            status,
+            ...(retryAfter === undefined ? {} : { retryAfter }),
+          });
+        } else if (tls) {
+          drop({ code: 1015, reason: `TLS: ${tls}` });
+        } else {
+          const reason = event.reason || (socketError ? describe(socketError) : '');
+          drop({ code: event.code || 1006, reason });
+        }
+      };
+    };
+
+    const start = async () => {
+      const url = await resolveUrl(options.url);
+      const WebSocket = options.WebSocket ?? (await platformWebSocket());
+      if (over) return;
+      const created =
+        options.socketOptions === undefined
+          ? new WebSocket(url, options.protocols)
+          : new WebSocket(url, options.protocols, options.socketOptions as never);
+      socket = created;
+      if (options.binaryType !== undefined) created.binaryType = options.binaryType;
+      attach(created);
+    };
+
+    start().catch((error: unknown) => {
+      drop({ code: 1006, reason: `could not open: ${redactUrl(describe(error))}` });
+    });
+
+    return () => {
+      over = true;
+      liveness?.stop();
+      if (session) binding.ended(session);
+      const current = socket;
+      if (!current) return;
+      const request = binding.closeRequest();
+      if (current.readyState === connecting) {
+        if (current.terminate) current.terminate();
+        else current.close();
+        ledger.end();
+      } else if (current.readyState === open) {
+        current.close(request?.code ?? 1000, request?.reason ?? '');
+        const grace = setTimeout(() => current.terminate?.(), closeGrace);
+        (grace as { unref?: () => void }).unref?.();
+        if (!request) ledger.end();
+      } else {
+        ledger.end();
+      }
+    };
+  });
+}
