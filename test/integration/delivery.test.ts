@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../src/connection.js';
+import {
+  ConnectionClosedError,
+  type LifelineError,
+  OutboxOverflowError,
+} from '../../src/errors.js';
+import type { Receipt } from '../../src/receipt.js';
+import type { FaultProxy } from '../support/fault-proxy.js';
+import { network, statusWhere, until } from '../support/integration.js';
+
+const total = 5000;
+
+/** Sends `total` numbered messages at about one per millisecond while the proxy cuts every 250 ms. */
+async function sendThroughCuts(connection: Connection, proxy: FaultProxy) {
+  const receipts: Receipt[] = [];
+  const cuts = setInterval(() => proxy.cut(), 250);
+  try {
+    await new Promise<void>((resolve) => {
+      let next = 0;
+      const started = Date.now();
+      const tick = () => {
+        // About one per ms: catch up with the wall clock, never faster.
+        const due = Math.min(total, Date.now() - started + 1);
+        while (next < due) receipts.push(connection.send(String(next++)));
+        if (next < total) setTimeout(tick, 1);
+        else resolve();
+      };
+      tick();
+    });
+  } finally {
+    clearInterval(cuts);
+  }
+  return receipts;
+}
+
+const fastBackoff = { initialDelay: 10, maxDelay: 100 };
+
+describe('delivery through repeated cuts', () => {
+  it('in ack mode: all 5,000 arrive, in order, none duplicated after de-duplication by id', async () => {
+    const { server, proxy, connect } = await network();
+    const connection = connect({
+      ack: true,
+      backoff: fastBackoff,
+      sync: async ({ send, onMessage }) =>
+        new Promise((resolve) => {
+          onMessage((data) => {
+            const reply = JSON.parse(String(data)) as { welcome?: boolean; ackedThrough?: number };
+            if (reply.welcome) resolve({ ackedThrough: reply.ackedThrough ?? 0 });
+          });
+          send(JSON.stringify({ hello: 'delivery-test' }));
+        }),
+    });
+    await statusWhere(connection, (s) => s.state === 'connected');
+    const receipts = await sendThroughCuts(connection, proxy);
+    const settled = await Promise.all(receipts.map((receipt) => receipt.settled));
+    expect(settled.every((receipt) => receipt.state === 'acked')).toBe(true);
+    expect(server.received).toEqual(Array.from({ length: total }, (_, i) => String(i)));
+    expect(server.outOfOrder).toBe(0);
+    console.log(
+      `ack mode: ${proxy.accepted - 1} reconnects, ${total} sent, ${server.received.length} delivered, ` +
+        `0 lost, ${server.duplicates} resends dropped by id, 0 duplicated after de-duplication`,
+    );
+  }, 60_000);
+
+  it('without ack mode: what is lost is exactly among what the receipts call unconfirmed', async () => {
+    const { server, proxy, connect } = await network();
+    const connection = connect({
+      backoff: fastBackoff,
+      heartbeat: { interval: 20, timeout: 1000 },
+    });
+    await statusWhere(connection, (s) => s.state === 'connected');
+    const receipts = await sendThroughCuts(connection, proxy);
+    await statusWhere(connection, (s) => s.state === 'connected' && s.queued === 0, 10_000);
+    await until(() => receipts.every((r) => r.state !== 'queued'), 10_000, 'the outbox to drain');
+    connection.close();
+    await Promise.all(receipts.map((receipt) => receipt.settled));
+
+    const arrived = new Set(server.received);
+    expect(arrived.size).toBe(server.received.length);
+    const lost = receipts.filter((receipt) => !arrived.has(String(receipt.id - 1)));
+    const unconfirmed = receipts.filter((receipt) => receipt.state === 'unconfirmed');
+    const delivered = receipts.filter((receipt) => receipt.state === 'delivered');
+    expect(lost.every((receipt) => receipt.state === 'unconfirmed')).toBe(true);
+    expect(delivered.every((receipt) => arrived.has(String(receipt.id - 1)))).toBe(true);
+    expect(delivered.length + unconfirmed.length).toBe(total);
+    console.log(
+      `without ack: ${total} sent, ${server.received.length} delivered, ${lost.length} lost; ` +
+        `receipts: ${delivered.length} delivered, ${unconfirmed.length} unconfirmed (lost ones among them)`,
+    );
+  }, 60_000);
+});
+
+describe('the overflow policy', () => {
+  it('reject: the message over the limit gets an error receipt, the others are kept and sent', async () => {
+    const { server, proxy, connect } = await network();
+    proxy.refuse(true);
+    const connection = connect({
+      outbox: { maxMessages: 3, overflow: 'reject' },
+      backoff: fastBackoff,
+    });
+    const receipts = ['a', 'b', 'c', 'd', 'e'].map((text) => connection.send(text));
+    expect(receipts.map((r) => r.state)).toEqual([
+      'queued',
+      'queued',
+      'queued',
+      'rejected',
+      'rejected',
+    ]);
+    expect(receipts[3]?.error).toBeInstanceOf(OutboxOverflowError);
+    expect(receipts[3]?.error?.message).toMatch(/maxMessages 3/);
+    proxy.refuse(false);
+    connection.retryNow();
+    await until(() => server.received.length === 3, 5000, 'the kept messages');
+    expect(server.received).toEqual(['a', 'b', 'c']);
+  });
+
+  it('drop-oldest: each dropped message is reported, the newest are sent', async () => {
+    const { server, proxy, connect } = await network();
+    proxy.refuse(true);
+    const errors: LifelineError[] = [];
+    const connection = connect({
+      outbox: { maxMessages: 3, overflow: 'drop-oldest' },
+      backoff: fastBackoff,
+    });
+    connection.onError((error) => errors.push(error));
+    const receipts = ['a', 'b', 'c', 'd', 'e'].map((text) => connection.send(text));
+    expect(receipts.map((r) => r.state)).toEqual([
+      'dropped',
+      'dropped',
+      'queued',
+      'queued',
+      'queued',
+    ]);
+    expect(errors.map((e) => (e as OutboxOverflowError).messageId)).toEqual([1, 2]);
+    proxy.refuse(false);
+    connection.retryNow();
+    await until(() => server.received.length === 3, 5000, 'the newest messages');
+    expect(server.received).toEqual(['c', 'd', 'e']);
+  });
+
+  it('bounds bytes too, and a message bigger than maxBytes is refused whatever the policy', async () => {
+    const { proxy, connect } = await network();
+    proxy.refuse(true);
+    const connection = connect({ outbox: { maxBytes: 10, overflow: 'drop-oldest' } });
+    expect(connection.send('12345').state).toBe('queued');
+    expect(connection.send('12345678901').error?.message).toMatch(
+      /11 bytes exceed outbox.maxBytes 10/,
+    );
+    expect(connection.send('123456').state).toBe('queued');
+    expect(connection.status.queued).toBe(1);
+  });
+
+  it('after close(), send is rejected and what was queued is dropped, each with an error', async () => {
+    const { proxy, connect } = await network();
+    proxy.refuse(true);
+    const connection = connect();
+    const queued = connection.send('never sent');
+    connection.close();
+    expect(queued.state).toBe('dropped');
+    expect(queued.error).toBeInstanceOf(ConnectionClosedError);
+    expect(connection.send('late').state).toBe('rejected');
+  });
+});

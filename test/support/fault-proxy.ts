@@ -1,0 +1,117 @@
+import net from 'node:net';
+
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket;
+}
+
+/**
+ * A TCP proxy on 127.0.0.1, port 0, in front of a server, that injects the
+ * faults networks produce: cut every connection, black-hole traffic without
+ * closing (a half-open socket), delay it, refuse new connections, or write
+ * raw bytes to the client.
+ */
+export class FaultProxy {
+  readonly #server: net.Server;
+  readonly #pairs = new Set<Pair>();
+  #blackholed = false;
+  #refusing = false;
+  #delay = 0;
+  /** Connections accepted (refused ones included): the client's attempts. */
+  accepted = 0;
+
+  private constructor(
+    server: net.Server,
+    readonly targetPort: number,
+  ) {
+    this.#server = server;
+  }
+
+  static async start(targetPort: number): Promise<FaultProxy> {
+    const server = net.createServer();
+    const proxy = new FaultProxy(server, targetPort);
+    server.on('connection', (client) => proxy.#accept(client));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get port(): number {
+    return (this.#server.address() as net.AddressInfo).port;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}/`;
+  }
+
+  /** Open connections through the proxy. */
+  get connections(): number {
+    return this.#pairs.size;
+  }
+
+  #accept(client: net.Socket): void {
+    this.accepted += 1;
+    client.on('error', () => undefined);
+    if (this.#refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(this.targetPort, '127.0.0.1');
+    upstream.on('error', () => undefined);
+    const pair = { client, upstream };
+    this.#pairs.add(pair);
+    const forward = (from: net.Socket, to: net.Socket) => {
+      from.on('data', (chunk) => {
+        if (this.#blackholed) return;
+        if (this.#delay > 0) {
+          const timer = setTimeout(() => to.write(chunk), this.#delay);
+          to.once('close', () => clearTimeout(timer));
+        } else {
+          to.write(chunk);
+        }
+      });
+    };
+    forward(client, upstream);
+    forward(upstream, client);
+    const end = () => {
+      this.#pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end);
+    upstream.on('close', end);
+  }
+
+  /** Destroys every connection at once, as a dropped network does. */
+  cut(): void {
+    for (const { client, upstream } of this.#pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    this.#pairs.clear();
+  }
+
+  /** Silently discards all traffic both ways, closing nothing: a half-open connection. */
+  blackhole(on: boolean): void {
+    this.#blackholed = on;
+  }
+
+  /** Closes new connections as soon as they arrive. */
+  refuse(on: boolean): void {
+    this.#refusing = on;
+  }
+
+  /** Delays every chunk by `ms` each way. */
+  delay(ms: number): void {
+    this.#delay = ms;
+  }
+
+  /** Writes raw bytes to every client, as if the server had sent them. */
+  inject(bytes: Uint8Array): void {
+    for (const { client } of this.#pairs) client.write(bytes);
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
