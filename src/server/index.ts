@@ -1,0 +1,7 @@
+export {
+  type Admission,
+  createUpgradePacer,
+  type UpgradePacer,
+  type UpgradePacerOptions,
+  type VerifyClientCallback,
+} from './upgrade-pacer.js';
