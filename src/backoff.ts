@@ -8,7 +8,16 @@ import {
   prefixed,
 } from './validate.js';
 
-/** The jitter strategies, in the order the docs present them. */
+/**
+ * The jitter strategies, in the order the docs present them.
+ *
+ * @example
+ * ```ts
+ * import { jitterStrategies } from 'lifeline';
+ *
+ * jitterStrategies.includes('equal'); // true
+ * ```
+ */
 export const jitterStrategies = ['none', 'full', 'equal', 'decorrelated'] as const;
 
 /**

@@ -18,7 +18,16 @@ export type CloseDisposition =
 /** Decides what a close means. Must be pure: the statechart calls it in guards. */
 export type ClassifyClose = (close: CloseInfo) => CloseDisposition;
 
-/** The floor on the next delay after a 1013 (Try Again Later) whose reason names no time. */
+/**
+ * The floor on the next delay after a 1013 (Try Again Later) whose reason names no time, in ms.
+ *
+ * @example
+ * ```ts
+ * import { defaultClassifyClose, tryAgainLaterDelay } from 'lifeline';
+ *
+ * defaultClassifyClose({ code: 1013, reason: '' }); // { action: 'retry-after', delay: tryAgainLaterDelay }
+ * ```
+ */
 export const tryAgainLaterDelay = 5000;
 
 /**

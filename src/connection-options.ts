@@ -211,7 +211,19 @@ const connectionOptionNames = [
 
 const maxEnvelopedId = Number.MAX_SAFE_INTEGER;
 
-/** The default ack envelope: `{"id":1,"data":"hello"}` out, `{"ack":1}` in. */
+/**
+ * The default ack envelope (`ack: true`): `{"id":1,"data":"hello"}` out,
+ * `{"ack":1}` in. A server acknowledges cumulatively and de-duplicates by id.
+ *
+ * @example
+ * ```ts
+ * import { jsonAck } from 'lifeline';
+ *
+ * jsonAck.stamp('hello', 7); // '{"id":7,"data":"hello"}'
+ * jsonAck.read('{"ack":7}'); // 7
+ * jsonAck.read('{"type":"chat"}'); // undefined: not an ack, delivered to onMessage
+ * ```
+ */
 export const jsonAck: Required<AckOptions> = {
   stamp: (data, id) => {
     if (typeof data !== 'string') {

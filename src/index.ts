@@ -23,7 +23,6 @@ export { type ConnectionActorOptions, createConnectionActor } from './connection
 export {
   type ConnectionConfig,
   type ConnectionMachineInput,
-  connectionMachineOptionNames,
   resolveConnectionConfig,
 } from './connection-config.js';
 export {
@@ -32,7 +31,6 @@ export {
   type HeartbeatOptions,
   type IncomingData,
   jsonAck,
-  parseSocketUrl,
   type ResolvedConnectionOptions,
   type ResolvedHeartbeat,
   redactUrl,
@@ -44,7 +42,6 @@ export {
 export {
   ConnectionState,
   connectionStateOf,
-  connectionStatePaths,
   isInState,
 } from './connection-state.js';
 export {
@@ -57,21 +54,14 @@ export {
   OptionTypeError,
   OutboxOverflowError,
 } from './errors.js';
+export type { HeartbeatTiming } from './liveness.js';
 export {
-  type HeartbeatTiming,
-  wakeCheckInterval,
-  wakeProbeTimeout,
-  wakeThreshold,
-} from './liveness.js';
-export {
-  abnormalClosure,
   type ConnectionContext,
   type ConnectionEvent,
   type ConnectionMachine,
   connectionMachine,
   type DropEvent,
   type FailureReason,
-  retryAfterSpread,
   type SyncInput,
   type TransportInput,
 } from './machine.js';
@@ -84,18 +74,14 @@ export {
   type OverflowPolicy,
   type ResolvedOutboxOptions,
   resolveOutboxOptions,
-  sizeOf,
-  utf8Length,
 } from './outbox.js';
-export { isFinalState, Receipt, type ReceiptState, WriteLedger } from './receipt.js';
+export { isFinalState, Receipt, type ReceiptState } from './receipt.js';
 export { parseRetryAfter } from './retry-after.js';
 export {
   formatStatus,
   printable,
   type Status,
   type StatusState,
-  sameStatus,
   statusOf,
 } from './status.js';
 export type { SyncContext, SyncResult } from './sync-context.js';
-export { maxTimerDelay } from './validate.js';

@@ -32,7 +32,17 @@ const finalStates: ReadonlySet<ReceiptState> = new Set([
   'rejected',
 ]);
 
-/** Whether a receipt in this state will never change again. */
+/**
+ * Whether a receipt in this state will never change again.
+ *
+ * @example
+ * ```ts
+ * import { isFinalState } from 'lifeline';
+ *
+ * isFinalState('sent'); // false: it may yet be acked, delivered or unconfirmed
+ * isFinalState('acked'); // true
+ * ```
+ */
 export function isFinalState(state: ReceiptState): boolean {
   return finalStates.has(state);
 }

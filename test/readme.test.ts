@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connectionMachine } from '../src/machine.js';
+import { transitionSet } from './support/transition-set.js';
 import { projectRoot, typecheckSnippets, typescriptBlocks } from './support/typecheck.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
@@ -16,6 +18,12 @@ describe('README', () => {
   }, 60_000);
 
   it('gives the two Quick start commands', () => {
+    expect(readme).toContain('npm install && npm run demo');
     expect(readme).toContain('npm install && npm test');
+  });
+
+  it('quotes the transition coverage figure the model test prints', () => {
+    const total = transitionSet(connectionMachine).size;
+    expect(readme).toContain(`covered ${total}/${total} transitions`);
   });
 });
