@@ -34,6 +34,8 @@ export class Liveness {
   #probeReason = 'heartbeat timeout';
   #timer: unknown;
   #dueAt = 0;
+  /** stop() may be called from inside a probe or the dead callback: nothing re-arms after it. */
+  #stopped = false;
 
   constructor(
     clock: Clock,
@@ -55,6 +57,7 @@ export class Liveness {
   stop(): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#stopped = true;
   }
 
   /** Something arrived: the socket is alive. Called per inbound frame, so it only stores a time. */
@@ -63,6 +66,7 @@ export class Liveness {
   }
 
   #arm(now: number): void {
+    if (this.#stopped) return;
     const deadline =
       this.#probeSentAt === null
         ? this.#lastInbound + this.#timing.interval
@@ -91,6 +95,7 @@ export class Liveness {
         this.#dead(this.#probeReason);
         return;
       }
+      if (this.#stopped) return;
       this.#dueAt = now;
       this.#timer = this.#clock.setTimeout(() => this.#check(), 0);
       return;

@@ -66,7 +66,8 @@ export class WriteLedger {
 
   /** The first `count` writes have been read by the server (a pong to a ping sent after them). */
   confirmThrough(count: number): void {
-    if (count <= this.confirmed) return;
+    // After end(), what was unconfirmed stays so: `settled` may already have said it.
+    if (this.ended || !(count > this.confirmed)) return;
     this.confirmed = Math.min(count, this.written);
     this.#wake();
   }

@@ -1,3 +1,5 @@
+const httpDate = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +\S/;
+
 /**
  * Reads an HTTP `Retry-After` header: delay-seconds or an HTTP date. Returns
  * milliseconds from `now`, or undefined when the header is absent or unreadable.
@@ -17,6 +19,8 @@ export function parseRetryAfter(
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  // Only an HTTP date (it starts with a day name); Date.parse alone reads "5." or "-1" as dates.
+  if (!httpDate.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

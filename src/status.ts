@@ -110,7 +110,12 @@ const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/g;
  */
 export function printable(text: string, max = 120): string {
   const clean = text.replace(escapeSequences, '').replace(controlCharacters, '');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  if (clean.length <= max) return clean;
+  let end = max - 1;
+  // Never keep half of a surrogate pair (an emoji): a terminal would show U+FFFD.
+  const last = clean.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${clean.slice(0, end)}…`;
 }
 
 function describeClose(close: CloseInfo | null): string {

@@ -1,0 +1,331 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import type { Clock } from '../src/clock.js';
+import {
+  type HeartbeatTiming,
+  Liveness,
+  wakeCheckInterval,
+  wakeProbeTimeout,
+  wakeThreshold,
+} from '../src/liveness.js';
+
+/**
+ * XState's SimulatedClock, plus a wall clock that can jump on its own. When a
+ * laptop sleeps, the clock timers run on (monotonic) stands still while the
+ * wall clock (`now()`) jumps: the next timer fires on schedule by the first,
+ * far too late by the second. It also counts pending timers.
+ */
+class TestClock implements Clock {
+  readonly timers = new SimulatedClock();
+  readonly #pending = new Set<number>();
+  #jumped = 0;
+
+  now(): number {
+    return this.timers.now() + this.#jumped;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const handle: number = this.timers.setTimeout(() => {
+      this.#pending.delete(handle);
+      callback();
+    }, ms);
+    this.#pending.add(handle);
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#pending.delete(handle as number);
+    this.timers.clearTimeout(handle as number);
+  }
+
+  get pendingTimers(): number {
+    return this.#pending.size;
+  }
+
+  /** Time passes while the process runs: every timer fires on time (1 ms steps). */
+  advance(ms: number): void {
+    for (let step = 0; step < ms; step += 1) this.timers.increment(1);
+  }
+
+  advanceTo(time: number): void {
+    this.advance(time - this.now());
+  }
+
+  /** The machine sleeps for `ms`: the wall clock jumps, timers do not move. */
+  sleep(ms: number): void {
+    this.#jumped += ms;
+  }
+
+  /** The process is frozen for `ms`: time moves on and due timers fire late, all at once. */
+  freeze(ms: number): void {
+    this.timers.increment(ms);
+  }
+}
+
+const timing: HeartbeatTiming = { interval: 10_000, timeout: 5_000 };
+
+function watch(given: HeartbeatTiming = timing) {
+  const clock = new TestClock();
+  const probes: number[] = [];
+  const deaths: { at: number; reason: string }[] = [];
+  const liveness = new Liveness(
+    clock,
+    given,
+    () => probes.push(clock.now()),
+    (reason) => deaths.push({ at: clock.now(), reason }),
+  );
+  liveness.start();
+  return { clock, liveness, probes, deaths };
+}
+
+describe('Liveness on a busy socket', () => {
+  it('never probes a socket that keeps receiving, and keeps a single timer', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    for (let minute = 0; minute < 10 * 6; minute += 1) {
+      clock.advance(9_999);
+      liveness.touch();
+      expect(clock.pendingTimers).toBe(1);
+    }
+    expect(clock.now()).toBe(599_940);
+    expect(probes).toEqual([]);
+    expect(deaths).toEqual([]);
+  });
+});
+
+describe('Liveness on a quiet socket', () => {
+  it('probes exactly `interval` after start when nothing arrives', () => {
+    const { clock, probes } = watch();
+    clock.advanceTo(9_999);
+    expect(probes).toEqual([]);
+    clock.advance(1);
+    expect(probes).toEqual([10_000]);
+  });
+
+  it('probes exactly `interval` after the last inbound frame', () => {
+    const { clock, liveness, probes } = watch();
+    clock.advanceTo(700);
+    liveness.touch();
+    clock.advanceTo(10_699);
+    expect(probes).toEqual([]);
+    clock.advance(1);
+    expect(probes).toEqual([10_700]);
+  });
+
+  it('probes on time for an interval shorter than, or not a multiple of, the check interval', () => {
+    for (const interval of [1_234, 300, 1]) {
+      const { clock, probes } = watch({ interval, timeout: 5_000 });
+      clock.advanceTo(interval - 1);
+      expect(probes).toEqual([]);
+      clock.advance(1);
+      expect(probes).toEqual([interval]);
+    }
+  });
+
+  it("declares it dead ('heartbeat timeout') exactly `timeout` after an unanswered probe", () => {
+    const { clock, probes, deaths } = watch();
+    clock.advanceTo(14_999);
+    expect(probes).toEqual([10_000]);
+    expect(deaths).toEqual([]);
+    clock.advance(1);
+    expect(deaths).toEqual([{ at: 15_000, reason: 'heartbeat timeout' }]);
+  });
+
+  it('stops checking once the socket is declared dead', () => {
+    const { clock, probes, deaths } = watch();
+    clock.advanceTo(15_000);
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(60_000);
+    expect(probes).toEqual([10_000]);
+    expect(deaths).toHaveLength(1);
+  });
+
+  it('keeps a socket whose probe is answered, even in the last millisecond', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    clock.advanceTo(14_999);
+    liveness.touch();
+    clock.advanceTo(24_998);
+    expect(deaths).toEqual([]);
+    expect(probes).toEqual([10_000]);
+    clock.advance(1);
+    expect(probes).toEqual([10_000, 24_999]);
+  });
+
+  it('counts a frame that arrives in the same millisecond as the probe as its answer', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    clock.advanceTo(10_000);
+    expect(probes).toEqual([10_000]);
+    liveness.touch();
+    clock.advanceTo(19_999);
+    expect(deaths).toEqual([]);
+    clock.advance(1);
+    expect(probes).toEqual([10_000, 20_000]);
+  });
+
+  it('probes again `interval` after the answer, and dies if that probe goes unanswered', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    clock.advanceTo(12_000);
+    liveness.touch();
+    clock.advanceTo(21_999);
+    expect(probes).toEqual([10_000]);
+    clock.advance(1);
+    expect(probes).toEqual([10_000, 22_000]);
+    clock.advanceTo(26_999);
+    expect(deaths).toEqual([]);
+    clock.advance(1);
+    expect(deaths).toEqual([{ at: 27_000, reason: 'heartbeat timeout' }]);
+  });
+});
+
+describe('Liveness after the process slept', () => {
+  /** Sleeps 10 minutes at 3 s, then runs until the first check after waking: returns its time. */
+  function sleepThenWake(watched: ReturnType<typeof watch>): number {
+    const { clock, probes } = watched;
+    clock.advanceTo(3_000);
+    const before = probes.length;
+    clock.sleep(600_000);
+    const wokeAt = clock.now();
+    // Checks run at least every wakeCheckInterval (timer time), so the next one is that close.
+    for (let waited = 0; probes.length === before; waited += 1) {
+      expect(waited).toBeLessThan(wakeCheckInterval);
+      clock.advance(1);
+    }
+    expect(wokeAt).toBe(603_000);
+    return clock.now();
+  }
+
+  it("probes at the first check after waking ('no reply after wake') and dies after wakeProbeTimeout", () => {
+    const watched = watch();
+    const { clock, probes, deaths } = watched;
+    const probedAt = sleepThenWake(watched);
+    expect(probes).toEqual([probedAt]);
+    expect(probedAt).toBeGreaterThan(603_000);
+    clock.advance(wakeProbeTimeout - 1);
+    expect(deaths).toEqual([]);
+    clock.advance(1);
+    expect(deaths).toEqual([{ at: probedAt + wakeProbeTimeout, reason: 'no reply after wake' }]);
+  });
+
+  it('keeps a socket that answers the wake probe in time, and probes it again an interval later', () => {
+    const watched = watch();
+    const { clock, liveness, probes, deaths } = watched;
+    const probedAt = sleepThenWake(watched);
+    clock.advance(wakeProbeTimeout - 1);
+    liveness.touch();
+    const answeredAt = clock.now();
+    clock.advance(1);
+    expect(deaths).toEqual([]);
+    clock.advanceTo(answeredAt + timing.interval - 1);
+    expect(probes).toEqual([probedAt]);
+    clock.advance(1);
+    expect(probes).toEqual([probedAt, answeredAt + timing.interval]);
+    expect(deaths).toEqual([]);
+  });
+
+  it('replaces a pending heartbeat probe with the wake probe and its shorter timeout', () => {
+    const watched = watch({ interval: 2_000, timeout: 5_000 });
+    const { clock, probes, deaths } = watched;
+    const probedAt = sleepThenWake(watched);
+    expect(probes).toEqual([2_000, probedAt]);
+    clock.advance(wakeProbeTimeout - 1);
+    expect(deaths).toEqual([]);
+    clock.advance(1);
+    expect(deaths).toEqual([{ at: probedAt + wakeProbeTimeout, reason: 'no reply after wake' }]);
+  });
+
+  it('uses the heartbeat timeout after waking when it is shorter than wakeProbeTimeout', () => {
+    const watched = watch({ interval: 10_000, timeout: 200 });
+    const { clock, deaths } = watched;
+    const probedAt = sleepThenWake(watched);
+    clock.advance(199);
+    expect(deaths).toEqual([]);
+    clock.advance(1);
+    expect(deaths).toEqual([{ at: probedAt + 200, reason: 'no reply after wake' }]);
+  });
+
+  it('probes at once when a check fires far later than due (a frozen process)', () => {
+    const { clock, probes, deaths } = watch();
+    clock.advanceTo(3_000);
+    clock.freeze(600_000);
+    expect(probes).toEqual([603_000]);
+    clock.advance(wakeProbeTimeout - 1);
+    expect(deaths).toEqual([]);
+    clock.advance(1);
+    expect(deaths).toEqual([{ at: 603_000 + wakeProbeTimeout, reason: 'no reply after wake' }]);
+  });
+
+  it('does not count a check late by exactly wakeThreshold as a wake', () => {
+    const late = watch();
+    late.clock.freeze(wakeCheckInterval + wakeThreshold);
+    expect(late.probes).toEqual([]);
+    const later = watch();
+    later.clock.freeze(wakeCheckInterval + wakeThreshold + 1);
+    expect(later.probes).toEqual([wakeCheckInterval + wakeThreshold + 1]);
+  });
+});
+
+describe('Liveness when the event loop lags', () => {
+  // A check 500 ms late (more than the lag tolerance, less than a sleep) at
+  // the probe's deadline re-checks at once (a 0 ms timer) instead of judging:
+  // a reply already waiting in the event loop gets handled first. On
+  // SimulatedClock, as on a real event loop, a timer set by a firing timer runs
+  // on the next turn, so the test can deliver the reply in between.
+  function lateCheck() {
+    const watched = watch();
+    // The check before the deadline: the next one is due at the deadline, 15_000.
+    watched.clock.advanceTo(15_000 - wakeCheckInterval);
+    expect(watched.probes).toEqual([10_000]);
+    watched.clock.freeze(wakeCheckInterval + 500);
+    return watched;
+  }
+
+  it('gives a reply that was waiting a chance before declaring the socket dead', () => {
+    const { clock, liveness, deaths } = lateCheck();
+    expect(deaths).toEqual([]);
+    liveness.touch();
+    clock.timers.increment(0);
+    expect(deaths).toEqual([]);
+    expect(clock.pendingTimers).toBe(1);
+  });
+
+  it('declares it dead on the immediate re-check when no reply came', () => {
+    const { clock, deaths } = lateCheck();
+    clock.timers.increment(0);
+    expect(deaths).toEqual([{ at: 15_500, reason: 'heartbeat timeout' }]);
+  });
+});
+
+describe('Liveness.stop', () => {
+  it('clears the timer: no probe and no death afterwards', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    expect(clock.pendingTimers).toBe(1);
+    liveness.stop();
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(60_000);
+    expect(probes).toEqual([]);
+    expect(deaths).toEqual([]);
+  });
+
+  it('clears the timer of a pending probe: the socket is never declared dead', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    clock.advanceTo(12_000);
+    expect(probes).toEqual([10_000]);
+    liveness.stop();
+    clock.advance(60_000);
+    expect(deaths).toEqual([]);
+    expect(probes).toEqual([10_000]);
+  });
+
+  it('can be called twice, or before start', () => {
+    const { clock, liveness } = watch();
+    liveness.stop();
+    liveness.stop();
+    expect(clock.pendingTimers).toBe(0);
+    const unstarted = new Liveness(
+      clock,
+      timing,
+      () => undefined,
+      () => undefined,
+    );
+    expect(() => unstarted.stop()).not.toThrow();
+  });
+});
