@@ -1,0 +1,58 @@
+import { FaultProxy } from '../test/support/fault-proxy.js';
+import { TestServer } from '../test/support/test-server.js';
+
+/**
+ * The demo's own little internet: a server speaking the ack envelope, and a
+ * fault-injecting TCP proxy in front of it that the client connects through.
+ */
+export class EmbeddedNetwork {
+  private constructor(
+    readonly server: TestServer,
+    readonly proxy: FaultProxy,
+  ) {}
+
+  static async start(): Promise<EmbeddedNetwork> {
+    const server = await TestServer.start();
+    const proxy = await FaultProxy.start(server.port);
+    return new EmbeddedNetwork(server, proxy);
+  }
+
+  /** Where the client connects: the proxy, never the server directly. */
+  get url(): string {
+    return this.proxy.url;
+  }
+
+  /** Every connection dies at once, as when Wi-Fi drops. */
+  cutNetwork(): void {
+    this.proxy.cut();
+  }
+
+  /** The server crashes: connections destroyed, nothing listening (the proxy's upstream connects fail). */
+  async stopServer(): Promise<void> {
+    await this.server.stop();
+  }
+
+  /** The server is back on the same port, with the messages it had (as a real one keeps its database). */
+  async startServer(): Promise<void> {
+    await this.server.listen();
+  }
+
+  /** Traffic vanishes both ways but no connection closes: only a heartbeat notices. */
+  blackhole(on: boolean): void {
+    this.proxy.blackhole(on);
+  }
+
+  /**
+   * The server crash-loops: the open connection is closed (1012 service
+   * restart) and each new upgrade is accepted, then closed at once (1011).
+   */
+  flap(on: boolean): void {
+    this.server.admission = on ? { kind: 'flap' } : { kind: 'accept' };
+    if (on) this.server.closeClients(1012, 'service restart');
+  }
+
+  async close(): Promise<void> {
+    await this.proxy.close();
+    await this.server.close();
+  }
+}

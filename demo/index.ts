@@ -1,0 +1,156 @@
+/**
+ * `npm run demo`: lifeline keeping a chat alive through a scripted series of
+ * network faults, with a live status line, a timeline and a measured summary.
+ * See options.ts for the flags.
+ */
+import { formatStatus, redactUrl } from '../src/index.js';
+import { ChatClient } from './chat-client.js';
+import { clientTimings } from './client-timings.js';
+import { ConnectionTimeline } from './connection-timeline.js';
+import { EmbeddedNetwork } from './embedded-network.js';
+import { type DemoOptions, parseDemoOptions, usage } from './options.js';
+import { runStory, type StoryRun } from './run-story.js';
+import { StatusDisplay } from './status-display.js';
+import { type ChatStage, type FaultStage, faultStory, remoteStory, storyLength } from './story.js';
+import { type Measurements, passed, renderSummary, summarize, verdict } from './summary.js';
+
+function optionsOrExit(): DemoOptions {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(usage);
+    process.exit(0);
+  }
+  try {
+    return parseDemoOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+}
+
+/** First Ctrl-C: stop the story and summarise what was measured. Second: leave at once. */
+function interruptOnCtrlC(onInterrupt: () => void): { signal: AbortSignal; dispose(): void } {
+  const interrupt = new AbortController();
+  const listener = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    onInterrupt();
+    interrupt.abort();
+  };
+  process.on('SIGINT', listener);
+  return { signal: interrupt.signal, dispose: () => process.off('SIGINT', listener) };
+}
+
+function announce(display: StatusDisplay, options: DemoOptions, network: EmbeddedNetwork | null) {
+  if (network) {
+    const { server, proxy } = network;
+    display.print(`lifeline demo: server on :${server.port}, fault proxy on :${proxy.port}`);
+    display.print('client → proxy → server, numbered chat lines at a steady pace');
+  } else {
+    display.print(`lifeline demo against ${redactUrl(options.url ?? '')} (no scripted faults)`);
+    const on = (flag: boolean) => (flag ? 'on' : 'off');
+    display.print(`ack envelope ${on(options.ack)}, hello sync ${on(options.hello)}`);
+  }
+  if (options.timeScale !== 1) display.print(`time scale ${options.timeScale}: a compressed story`);
+}
+
+/** Plays the fault story on the embedded network, or plain traffic against someone else's server. */
+function playStory(client: ChatClient, network: EmbeddedNetwork | null, run: StoryRun) {
+  const chat: ChatStage = {
+    stopSending: () => client.stopSending(),
+    allSettled: () => client.allSettled(),
+  };
+  if (!network) return runStory(remoteStory(storyLength(faultStory)), chat, run);
+  const stage: FaultStage = {
+    ...chat,
+    cutNetwork: () => network.cutNetwork(),
+    stopServer: () => network.stopServer(),
+    startServer: () => network.startServer(),
+    blackhole: (on) => network.blackhole(on),
+    flap: (on) => network.flap(on),
+  };
+  return runStory(faultStory, stage, run);
+}
+
+function measure(
+  client: ChatClient,
+  network: EmbeddedNetwork | null,
+  timeline: ConnectionTimeline,
+  runTimeMs: number,
+): Measurements {
+  const server = network?.server;
+  return {
+    sentLines: client.sentLines,
+    receiptStates: client.receipts.map((receipt) => receipt.state),
+    server: server
+      ? {
+          received: server.received,
+          resentDropped: server.duplicates,
+          outOfOrder: server.outOfOrder,
+        }
+      : null,
+    reconnects: timeline.reconnects,
+    longestOutageMs: timeline.everConnected ? timeline.longestOutage(runTimeMs) : null,
+    runTimeMs,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = optionsOrExit();
+  const startedAt = Date.now();
+  const network = options.url === undefined ? await EmbeddedNetwork.start() : null;
+  const client = new ChatClient({
+    url: options.url ?? network?.url ?? '',
+    ack: options.ack,
+    hello: options.hello,
+    timings: clientTimings(options.timeScale),
+  });
+  let phaseTitle = 'starting';
+  const display = new StatusDisplay(process.stdout, startedAt, () => {
+    const status = formatStatus(client.connection.status);
+    return `${status}  │ ${phaseTitle} │ sent ${client.sentLines.length}, unsettled ${client.unsettled}`;
+  });
+  announce(display, options, network);
+
+  const timeline = new ConnectionTimeline(client.connection, startedAt);
+  for (const entry of timeline.entries) display.transition(entry);
+  timeline.onEntry((entry) => display.transition(entry));
+  client.connection.onError((error) => display.note(`! ${error.code}: ${error.message}`));
+  const ctrlC = interruptOnCtrlC(() => display.note('interrupted: summarising what was measured'));
+
+  client.startSending();
+  display.startLiveLine();
+  await playStory(client, network, {
+    timeScale: options.timeScale,
+    signal: ctrlC.signal,
+    onPhase: (phase, index, count) => {
+      phaseTitle = phase.title;
+      display.banner(phase, index, count);
+    },
+    onEndedEarly: (phase, afterMs) =>
+      display.note(`${phase.title}: done after ${(afterMs / 1000).toFixed(2)} s`),
+    onOverrun: (phase) =>
+      display.note(`${phase.title}: time is up with ${client.unsettled} receipts unsettled`),
+  });
+  client.stopSending();
+  display.stopLiveLine();
+
+  // Measure before closing: close() settles what is left, and closing is not an outage.
+  const unsettled = client.unsettled;
+  const summary = summarize(measure(client, network, timeline, Date.now() - startedAt));
+  client.close();
+  await network?.close();
+  ctrlC.dispose();
+
+  display.print('');
+  display.print(renderSummary(summary));
+  display.print('');
+  if (ctrlC.signal.aborted) {
+    // Lines still on their way were not lost, just not given the time: no verdict, the shell's code.
+    display.print(`INTERRUPTED during "${phaseTitle}", lines still on their way: ${unsettled}`);
+    return 130;
+  }
+  display.print(verdict(summary));
+  return passed(summary) ? 0 : 1;
+}
+
+// exitCode, not exit(): the process ends by itself once everything is closed, which proves it is.
+process.exitCode = await main();
