@@ -27,14 +27,14 @@ export class EmbeddedNetwork {
     this.proxy.cut();
   }
 
-  /** The server crashes: connections destroyed, nothing listening (the proxy's upstream connects fail). */
+  /** The server crashes: connections destroyed, new ones reset (the proxy's upstream connects fail). */
   async stopServer(): Promise<void> {
-    await this.server.stop();
+    this.server.crash();
   }
 
   /** The server is back on the same port, with the messages it had (as a real one keeps its database). */
   async startServer(): Promise<void> {
-    await this.server.listen();
+    this.server.recover();
   }
 
   /** Traffic vanishes both ways but no connection closes: only a heartbeat notices. */

@@ -43,13 +43,13 @@ describe('reconnecting over real sockets', () => {
     connection.send('before');
     await until(() => server.received.length === 1, 5000, 'first message');
 
-    await server.stop();
+    server.crash();
     const down = Date.now();
     const queued = ['while', 'the', 'server', 'was', 'down'].map((text) => connection.send(text));
     await statusWhere(connection, (s) => s.state === 'reconnecting');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(connection.status.queued + connection.status.inFlight).toBe(5);
-    await server.listen();
+    server.recover();
     await statusWhere(connection, (s) => s.state === 'connected' && s.queued === 0, 5000);
     const settled = await Promise.all(queued.map((receipt) => receipt.settled));
     expect(settled.map((receipt) => receipt.state)).toEqual(Array(5).fill('acked'));

@@ -35,11 +35,17 @@ export class TestServer {
   upgrades = 0;
   /** Whether to acknowledge envelope messages. */
   acknowledge = true;
+  /** While down, every TCP connection is reset at once, as a crashed server's port would. */
+  #down = false;
 
   private constructor() {
     this.#http = http.createServer((_request, response) => response.writeHead(426).end());
     this.#wss = new WebSocketServer({ noServer: true });
     this.#http.on('connection', (socket) => {
+      if (this.#down) {
+        socket.resetAndDestroy();
+        return;
+      }
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
@@ -136,7 +142,23 @@ export class TestServer {
     for (const ws of this.#wss.clients) ws.close(code, reason);
   }
 
-  /** Stops listening and destroys every connection (a crashed server). */
+  /**
+   * A crash: every connection is destroyed and new ones are reset until
+   * `recover()`. The port stays this server's, so that no other test can take
+   * it in between (as a stop and a listen on the same port would allow).
+   */
+  crash(): void {
+    this.#down = true;
+    for (const ws of this.#wss.clients) ws.terminate();
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  /** Accepts connections again after `crash()`. */
+  recover(): void {
+    this.#down = false;
+  }
+
+  /** Stops listening and destroys every connection. */
   async stop(): Promise<void> {
     for (const ws of this.#wss.clients) ws.terminate();
     for (const socket of this.#sockets) socket.destroy();
