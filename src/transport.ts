@@ -63,6 +63,22 @@ function describe(error: unknown): string {
   return typeof message === 'string' ? message : String(error);
 }
 
+/**
+ * Drops a socket judged dead, at once. A plain destroy sends FIN and lets the
+ * kernel deliver what was unsent once the path returns: after newer messages
+ * sent on the next socket. A reset discards it instead (`ws` keeps its
+ * net.Socket in `_socket`; browsers offer only close()).
+ */
+function abandon(socket: WebSocketLike): void {
+  try {
+    (socket as { _socket?: { resetAndDestroy?: () => void } })._socket?.resetAndDestroy?.();
+  } catch {
+    // Already closed, or a transport that cannot reset: terminate() below still ends it.
+  }
+  if (socket.terminate) socket.terminate();
+  else socket.close();
+}
+
 function tlsFailure(error: unknown): string | undefined {
   const cause = (error as { error?: unknown } | null)?.error ?? error;
   const code = (cause as { code?: unknown } | null)?.code;
@@ -110,9 +126,7 @@ export function transportLogic(binding: TransportBinding) {
 
     const declareDead = (reason: string) => {
       if (over || !socket) return;
-      const dead = socket;
-      if (dead.terminate) dead.terminate();
-      else dead.close();
+      abandon(socket);
       drop({ code: 1006, reason });
       if (reason === 'no reply after wake') binding.wokeToDeadSocket();
     };
@@ -210,18 +224,15 @@ export function transportLogic(binding: TransportBinding) {
       const current = socket;
       if (!current) return;
       const request = binding.closeRequest();
-      if (current.readyState === connecting) {
-        if (current.terminate) current.terminate();
-        else current.close();
-        ledger.end();
-      } else if (current.readyState === open) {
-        current.close(request?.code ?? 1000, request?.reason ?? '');
+      if (current.readyState === open && request) {
+        current.close(request.code, request.reason);
         const grace = setTimeout(() => current.terminate?.(), closeGrace);
         (grace as { unref?: () => void }).unref?.();
-        if (!request) ledger.end();
-      } else {
-        ledger.end();
+        return;
       }
+      // Abandoned (timeout, offline, a drop): nothing written to it may arrive after the next socket's data.
+      if (current.readyState === connecting || current.readyState === open) abandon(current);
+      ledger.end();
     };
   });
 }

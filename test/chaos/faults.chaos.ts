@@ -1,0 +1,338 @@
+/**
+ * Real network faults (`sudo npm run test:chaos`). Each test builds its own
+ * network: two namespaces joined by a veth pair, the `ws` server in one and
+ * the lifeline client in the other, each a child process. While the client
+ * sends a numbered message every 20 ms in ack mode, a fault is applied with
+ * `ip` or `tc`; the server logs what it accepted, the client reports its
+ * status timeline and receipts, and the test checks that nothing was lost or
+ * duplicated and that the timeline is a path the statechart allows. Needs
+ * root and iproute2; everything it creates is removed even when it fails.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildChannel, ChildMessage } from './child-channel.js';
+import type { ClientConfig, ReportMessage, StatusMessage } from './client-process.js';
+import {
+  computeFigures,
+  type FaultWindow,
+  type Figures,
+  figureRows,
+  formatTable,
+  lastState,
+  readServerLog,
+} from './figures.js';
+import { ChaosNetwork, sweepStaleNamespaces } from './netns.js';
+import { allowedStatusMoves, forbiddenSteps } from './status-moves.js';
+
+// A half-open socket is seen within interval + timeout (about 2 s), well inside the 10 s black
+// hole and the 3 s link-down. With 2000/2000 the link comes back before the heartbeat can judge
+// (about 4 s), and whether the socket is kept then depends on when TCP's backed-off retransmission
+// fires: measured both ways, so that run would test TCP's timer rather than lifeline.
+const heartbeat = { interval: 1000, timeout: 1000 };
+const backoff = { initialDelay: 200, maxDelay: 2000 };
+const sendEvery = 20;
+const port = 8080;
+const serverScript = 'test/chaos/server-process.ts';
+const clientScript = 'test/chaos/client-process.ts';
+
+/** Detection by heartbeat: a probe after `interval` of silence, dead `timeout` later; plus timer slack. */
+const heartbeatBound = heartbeat.interval + heartbeat.timeout + 500;
+/** Once the fault is gone: the longest backoff wait, then connect, sync and the resend. */
+const recoveryBound = backoff.maxDelay + 1500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One scenario's network, processes and log. */
+interface Rig {
+  network: ChaosNetwork;
+  logFile: string;
+  server: ChildChannel;
+  client: ChildChannel;
+  startServer(): Promise<ChildChannel>;
+}
+
+interface Outcome {
+  figures: Figures;
+  window: FaultWindow;
+}
+
+const allowed = allowedStatusMoves();
+const results = new Map<string, Outcome>();
+
+async function setUp(clientHeartbeat = heartbeat): Promise<Rig> {
+  const network = ChaosNetwork.create();
+  const logFile = path.join(network.dir, 'accepted.log');
+  const startServer = async () => {
+    const server = network.spawn(
+      network.serverNs,
+      serverScript,
+      [network.serverAddress, String(port), logFile],
+      'server',
+    );
+    await server.waitFor((m) => m.type === 'listening', 15_000, 'listening');
+    return server;
+  };
+  const server = await startServer();
+  const config: ClientConfig = {
+    url: `ws://${network.serverAddress}:${port}/`,
+    heartbeat: clientHeartbeat,
+    backoff,
+    connectTimeout: 3000,
+    syncTimeout: 3000,
+  };
+  const client = network.spawn(network.clientNs, clientScript, [JSON.stringify(config)], 'client');
+  await client.waitFor(
+    (m) => m.type === 'status' && m.state === 'connected',
+    15_000,
+    'first connection',
+  );
+  return { network, logFile, server, client, startServer };
+}
+
+const isStatus = (m: ChildMessage): m is ChildMessage & StatusMessage => m.type === 'status';
+
+/**
+ * Connects, sends for a second, applies the fault, waits until the client is
+ * connected again with its outbox drained, sends a little longer, stops, and
+ * measures.
+ */
+async function scenario(
+  name: string,
+  inject: (rig: Rig) => Promise<FaultWindow>,
+  options: { pad?: number; heartbeat?: { interval: number; timeout: number } } = {},
+): Promise<Outcome> {
+  const rig = await setUp(options.heartbeat);
+  const { client } = rig;
+  client.send({ cmd: 'send', every: sendEvery, pad: options.pad ?? 0 });
+  await sleep(1000);
+  const window = await inject(rig);
+
+  await client.waitFor(
+    (m) =>
+      isStatus(m) &&
+      m.at >= window.end &&
+      m.state === 'connected' &&
+      m.queued === 0 &&
+      m.inFlight === 0,
+    30_000,
+    'recovery: connected with the outbox drained',
+  );
+  await sleep(1500);
+  client.send({ cmd: 'stop' });
+  await client.waitFor((m) => m.type === 'stopped', 5000, 'stop');
+
+  // Every receipt settled and the outbox empty: the run is complete.
+  let report: ReportMessage | undefined;
+  const deadline = Date.now() + 20_000;
+  while (!report) {
+    const from = client.messages.length;
+    client.send({ cmd: 'report' });
+    const candidate = (await client.waitFor(
+      (m) => m.type === 'report',
+      5000,
+      'report',
+      from,
+    )) as unknown as ReportMessage;
+    const settled = Object.values(candidate.receipts).reduce((sum, count) => sum + count, 0);
+    const { state, queued, inFlight } = candidate.status;
+    if (settled === candidate.sent && state === 'connected' && queued === 0 && inFlight === 0) {
+      report = candidate;
+    } else if (Date.now() > deadline) {
+      throw new Error(`the outbox never drained: ${JSON.stringify(candidate.status)}`);
+    } else {
+      await sleep(100);
+    }
+  }
+
+  const statuses = client.messages.filter(isStatus);
+  keepArtifacts(name, rig);
+  const figures = computeFigures(statuses, report, readServerLog(rig.logFile), window);
+  const outcome = { figures, window };
+  results.set(name, outcome);
+  console.log(`\n${name}\n${formatTable(['figure', 'value'], figureRows(figures, window))}\n`);
+  return outcome;
+}
+
+/**
+ * With CHAOS_KEEP=<dir>, keeps each scenario's server log and the client's
+ * messages there, for a closer look.
+ */
+function keepArtifacts(name: string, rig: Rig): void {
+  const dir = process.env.CHAOS_KEEP;
+  if (!dir) return;
+  const slug = name.replace(/[^a-z0-9]+/gi, '-');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(rig.logFile, path.join(dir, `${slug}.server.log`));
+  const lines = rig.client.messages.map((m) => JSON.stringify(m)).join('\n');
+  writeFileSync(path.join(dir, `${slug}.client.jsonl`), `${lines}\n`);
+}
+
+/** What must hold after every fault. */
+function expectNothingLost({ figures }: Outcome): void {
+  expect(figures.lost, 'lost').toBe(0);
+  expect(figures.duplicated, 'duplicated after de-duplication').toBe(0);
+  expect(figures.outOfOrder, 'out of order').toBe(0);
+  expect(figures.gaps, 'id gaps at the server').toBe(0);
+  expect(figures.delivered).toBe(figures.sent);
+  expect(figures.acked, `receipts: ${figures.receipts}`).toBe(figures.sent);
+  expect(figures.sent).toBeGreaterThan(0);
+  expect(forbiddenSteps(figures.timeline, allowed), figures.timelineText).toEqual([]);
+  expect(figures.timeline[0]?.state).toBe('connecting');
+  expect(lastState(figures.timeline)).toBe('connected');
+  expect(figures.recoverMs, 'recovered').not.toBeNull();
+}
+
+describe('real network faults (two namespaces, a veth pair, child processes)', () => {
+  beforeAll(() => {
+    const stale = sweepStaleNamespaces();
+    if (stale.length > 0) console.log(`removed what killed runs left behind: ${stale.join(', ')}`);
+  });
+
+  afterEach(() => {
+    ChaosNetwork.destroyAll();
+  });
+
+  afterAll(() => {
+    ChaosNetwork.destroyAll();
+    if (results.size === 0) return;
+    const names = [...results.keys()];
+    const row = (label: string, pick: (o: Outcome) => string) => [
+      label,
+      ...names.map((name) => pick(results.get(name) as Outcome)),
+    ];
+    const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
+    const table = formatTable(
+      ['', ...names],
+      [
+        row('sent', (o) => String(o.figures.sent)),
+        row('delivered', (o) => String(o.figures.delivered)),
+        row('lost', (o) => String(o.figures.lost)),
+        row('duplicated', (o) => String(o.figures.duplicated)),
+        row('resends dropped by id', (o) => String(o.figures.resendsDropped)),
+        row('read from the abandoned socket', (o) => {
+          const { accepted, dropped } = o.figures.lateFromAbandoned;
+          return `${accepted} + ${dropped} resent`;
+        }),
+        row('drops', (o) => String(o.figures.drops)),
+        row('time to detect', (o) => (o.figures.drops === 0 ? '-' : ms(o.figures.detectMs))),
+        row('time to recover', (o) => ms(o.figures.recoverMs)),
+        row('worst send-to-ack', (o) => ms(o.figures.worstAckMs)),
+      ],
+    );
+    console.log(
+      `\nreal network faults: heartbeat ${heartbeat.interval}/${heartbeat.timeout} ms, backoff ${backoff.initialDelay}-${backoff.maxDelay} ms, one message every ${sendEvery} ms\n${table}\n`,
+    );
+  });
+
+  it('derives the status moves from the machine, and they match docs/statechart.md', () => {
+    // Written by hand from docs/statechart.md and src/status.ts's mapping.
+    const fromTheDocs = [
+      ...['syncing', 'reconnecting', 'failed', 'offline', 'closed'].map(
+        (to) => `connecting -> ${to}`,
+      ),
+      ...['syncing', 'failed', 'offline', 'closed'].map((to) => `reconnecting -> ${to}`),
+      ...['connected', 'reconnecting', 'failed', 'offline', 'closed'].map(
+        (to) => `syncing -> ${to}`,
+      ),
+      ...['syncing', 'reconnecting', 'failed', 'offline', 'closed'].map(
+        (to) => `connected -> ${to}`,
+      ),
+      ...['reconnecting', 'closed'].map((to) => `offline -> ${to}`),
+      ...['reconnecting', 'closed'].map((to) => `failed -> ${to}`),
+    ];
+    expect([...allowed].sort()).toEqual(fromTheDocs.sort());
+  });
+
+  it('link down for 3 s on the client side: the heartbeat notices, the client reconnects, nothing lost', async () => {
+    const outcome = await scenario('link down 3 s', async ({ network }) => {
+      network.setClientLink(false);
+      const start = Date.now();
+      await sleep(3000);
+      network.setClientLink(true);
+      return {
+        start,
+        end: Date.now(),
+        notes: [['fault', `ip link set ${network.clientIf} down (client side), 3 s, then up`]],
+      };
+    });
+    expectNothingLost(outcome);
+    expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.detectMs).toBeLessThanOrEqual(heartbeatBound);
+    expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
+  }, 60_000);
+
+  it('black hole for 10 s: a true half-open socket, seen only by the heartbeat; nothing lost', async () => {
+    const outcome = await scenario('black hole 10 s', async ({ network }) => {
+      network.setBlackhole(true);
+      const start = Date.now();
+      await sleep(10_000);
+      network.setBlackhole(false);
+      return {
+        start,
+        end: Date.now(),
+        notes: [['fault', `ip route add blackhole ${network.serverAddress} (client ns), 10 s`]],
+      };
+    });
+    expectNothingLost(outcome);
+    expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.firstClose).toBe('1006 heartbeat timeout');
+    expect(outcome.figures.detectMs).toBeLessThanOrEqual(heartbeatBound);
+    expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
+  }, 60_000);
+
+  it('slow link, tbf 256 kbit/s for 20 s under more load than it carries: no false timeout, nothing lost', async () => {
+    const pad = 1000;
+    const outcome = await scenario(
+      'slow link 20 s',
+      async ({ network }) => {
+        network.setRate('256kbit');
+        const qdisc = network.clientQdisc();
+        const start = Date.now();
+        await sleep(20_000);
+        network.setRate(null);
+        return {
+          start,
+          end: Date.now(),
+          notes: [
+            ['fault', `${qdisc.replace(/^qdisc /, '')} on both veth ends, 20 s`],
+            [
+              'offered load',
+              `${pad + 40}-byte messages every ${sendEvery} ms, about ${Math.round(((pad + 40) * 8) / sendEvery)} kbit/s`,
+            ],
+          ],
+        };
+      },
+      // lifeline's default heartbeat: tbf drops what overflows its queue, and TCP's retransmission
+      // stalls that follow can outlast the 1 s probes the other faults use, on a link that is alive.
+      { pad, heartbeat: { interval: 15_000, timeout: 10_000 } },
+    );
+    expectNothingLost(outcome);
+    expect(outcome.figures.drops).toBe(0);
+  }, 90_000);
+
+  it('server killed with SIGKILL, restarted 2 s later: resumes from what it persisted, nothing lost', async () => {
+    const outcome = await scenario('server SIGKILL', async (rig) => {
+      const killed = rig.server;
+      killed.kill('SIGKILL');
+      const start = Date.now();
+      await killed.exited;
+      await sleep(Math.max(0, start + 2000 - Date.now()));
+      const restartAt = Date.now();
+      rig.server = await rig.startServer();
+      const end = Date.now();
+      return {
+        start,
+        end,
+        notes: [
+          ['fault', 'SIGKILL to the server process, a new one started 2 s later'],
+          ['restarted server listening after', `${end - restartAt} ms (node + tsx start-up)`],
+        ],
+      };
+    });
+    expectNothingLost(outcome);
+    expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.detectMs).toBeLessThanOrEqual(500);
+    expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
+  }, 60_000);
+});
