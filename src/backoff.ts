@@ -47,8 +47,9 @@ export interface BackoffOptions {
    */
   maxDelay?: number;
   /**
-   * The jitter strategy. The default spreads clients that dropped together.
-   * @default 'full'
+   * The jitter strategy. The default spreads clients that dropped together
+   * while keeping at least half of each delay, so the schedule still grows.
+   * @default 'equal'
    */
   jitter?: Jitter;
   /**
@@ -62,7 +63,8 @@ export interface BackoffOptions {
 export type ResolvedBackoffOptions = Readonly<Required<BackoffOptions>>;
 
 /**
- * The defaults: the seed schedule 1, 2, 4, 8, 16, 32, 60, 60 s ... with full jitter.
+ * The defaults: the seed schedule 1, 2, 4, 8, 16, 32, 60, 60 s ... with equal
+ * jitter (each delay uniform in [ceiling / 2, ceiling]).
  *
  * @example
  * ```ts
@@ -75,7 +77,7 @@ export const defaultBackoffOptions: ResolvedBackoffOptions = Object.freeze({
   initialDelay: 1000,
   factor: 2,
   maxDelay: 60_000,
-  jitter: 'full',
+  jitter: 'equal',
   random: Math.random,
 });
 

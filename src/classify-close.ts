@@ -69,3 +69,21 @@ export const defaultClassifyClose: ClassifyClose = ({ code, reason, status }) =>
   if (fatalCodes.has(code) || (code >= 4400 && code <= 4499)) return { action: 'fatal' };
   return { action: 'retry' };
 };
+
+/**
+ * Whether `value` is a close disposition a policy may return.
+ *
+ * @example
+ * ```ts
+ * import { isCloseDisposition } from 'lifeline';
+ *
+ * isCloseDisposition({ action: 'retry-after', delay: 3000 }); // true
+ * isCloseDisposition({ action: 'maybe' }); // false
+ * ```
+ */
+export function isCloseDisposition(value: unknown): value is CloseDisposition {
+  if (typeof value !== 'object' || value === null) return false;
+  const { action, delay } = value as { action?: unknown; delay?: unknown };
+  if (action === 'retry' || action === 'fatal') return true;
+  return action === 'retry-after' && typeof delay === 'number' && delay >= 0;
+}

@@ -262,6 +262,10 @@ export function parseSocketUrl(text: string): URL {
   if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) {
     throw new OptionTypeError('url', expected, redactUrl(text));
   }
+  if (parsed.hash || text.includes('#')) {
+    // A WebSocket refuses a URL with a fragment: every attempt would fail the same way.
+    throw new OptionTypeError('url', `${expected} without a #fragment`, redactUrl(text));
+  }
   return parsed;
 }
 
@@ -281,10 +285,28 @@ export function redactUrl(text: string): string {
     const url = new URL(text);
     if (url.password) url.password = '***';
     for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, '***');
+    if (url.hash) url.hash = '***';
     return url.toString().replaceAll('%2A%2A%2A', '***');
   } catch {
-    return text.replace(/\/\/[^@/]*@/, '//***@').replace(/([?&][^=&#]*=)[^&#]*/g, '$1***');
+    return text
+      .replace(/\/\/[^/?]*@/, '//***@')
+      .replace(/([?&][^=&#]*=)[^&#]*/g, '$1***')
+      .replace(/#.*$/, '#***');
   }
+}
+
+/** RFC 7230 token characters: what the Sec-WebSocket-Protocol header allows. */
+const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function checkProtocols(value: unknown): string | string[] | undefined {
+  if (value === undefined) return undefined;
+  const expected = 'a subprotocol name (an HTTP token) or an array of distinct ones';
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && token.test(p))) {
+    throw new OptionTypeError('protocols', expected, value);
+  }
+  if (new Set(list).size !== list.length) throw new OptionTypeError('protocols', expected, value);
+  return value as string | string[];
 }
 
 function resolveHeartbeat(value: unknown): ResolvedHeartbeat | null {
@@ -347,14 +369,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   const backoff = { ...((given.backoff ?? {}) as BackoffOptions) };
   if (random && backoff.random === undefined) backoff.random = random;
   resolveBackoffOptions(backoff, 'backoff');
-  const protocols = given.protocols;
-  if (
-    protocols !== undefined &&
-    typeof protocols !== 'string' &&
-    !(Array.isArray(protocols) && protocols.every((p) => typeof p === 'string'))
-  ) {
-    throw new OptionTypeError('protocols', 'a string or an array of strings', protocols);
-  }
+  const protocols = checkProtocols(given.protocols);
   const binaryType = given.binaryType;
   if (binaryType !== undefined && typeof binaryType !== 'string') {
     throw new OptionTypeError('binaryType', 'a string', binaryType);
@@ -378,7 +393,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   }
   return {
     url: checkUrl(given.url),
-    protocols: protocols as string | string[] | undefined,
+    protocols,
     WebSocket: optionalFunction<never>('WebSocket', given.WebSocket) as
       | WebSocketConstructor
       | undefined,

@@ -1,4 +1,6 @@
 import { type Actor, createActor, fromPromise } from 'xstate';
+import { type ClassifyClose, defaultClassifyClose, isCloseDisposition } from './classify-close.js';
+import { type ConnectionConfig, resolveConnectionConfig } from './connection-config.js';
 import {
   type ConnectionOptions,
   type IncomingData,
@@ -6,21 +8,29 @@ import {
   resolveConnectionOptions,
   type WebSocketLike,
 } from './connection-options.js';
+import { describeError } from './describe-error.js';
 import {
   ConnectionClosedError,
   FatalCloseError,
   InboundFrameError,
-  type LifelineError,
+  LifelineError,
   OptionRangeError,
   OptionTypeError,
   OutboxOverflowError,
+  UserCallbackError,
 } from './errors.js';
 import { type ConnectionMachine, connectionMachine, type SyncInput } from './machine.js';
-import { Outbox, type OutboxEntry, type OutgoingData, sizeOf } from './outbox.js';
+import { isOutgoing, Outbox, type OutboxEntry, type OutgoingData, sizeOf } from './outbox.js';
+import { printable } from './printable.js';
 import { Receipt } from './receipt.js';
 import { type Status, sameStatus, statusOf } from './status.js';
 import type { SyncContext, SyncResult } from './sync-context.js';
-import { type SocketSession, transportLogic } from './transport.js';
+import {
+  type ActorLookup,
+  type SocketSession,
+  type TransportBinding,
+  transportLogic,
+} from './transport.js';
 
 /**
  * A WebSocket that stays alive: the handle `createConnection` returns.
@@ -67,16 +77,6 @@ function checkCloseCode(code: unknown, reason: unknown): void {
   }
 }
 
-function isOutgoing(data: unknown): data is OutgoingData {
-  return (
-    typeof data === 'string' ||
-    data instanceof ArrayBuffer ||
-    ArrayBuffer.isView(data) ||
-    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer) ||
-    (typeof Blob !== 'undefined' && data instanceof Blob)
-  );
-}
-
 function callEach<T>(listeners: Set<(value: T) => void>, value: T): void {
   for (const listener of listeners) {
     try {
@@ -89,6 +89,41 @@ function callEach<T>(listeners: Set<(value: T) => void>, value: T): void {
     }
   }
 }
+
+/** What the shared machine's actors and actions reach a connection through. */
+interface ConnectionBinding extends TransportBinding {
+  sync(input: SyncInput, signal: AbortSignal): Promise<SyncResult | undefined>;
+  flush(): void;
+  hold(): void;
+}
+
+const connectionSystemId = 'lifeline.connection';
+const bindings = new WeakMap<object, ConnectionBinding>();
+
+function bindingOf(system: ActorLookup): ConnectionBinding {
+  const root = system.get(connectionSystemId);
+  const binding = root ? bindings.get(root) : undefined;
+  if (!binding) throw new Error('lifeline: this actor belongs to no connection');
+  return binding;
+}
+
+/**
+ * One provided machine for every connection: each actor finds its
+ * connection through its system. A machine per connection (`provide()` in the
+ * constructor) would cost about 30 KiB of heap per idle connection.
+ */
+const connectionLogic = connectionMachine.provide({
+  actors: {
+    transport: transportLogic(bindingOf),
+    sync: fromPromise<unknown, SyncInput>(({ input, signal, system }) =>
+      bindingOf(system).sync(input, signal),
+    ),
+  },
+  actions: {
+    flushOutbox: ({ self }) => bindings.get(self)?.flush(),
+    holdOutbox: ({ self }) => bindings.get(self)?.hold(),
+  },
+});
 
 class LifelineConnection implements Connection {
   readonly actor: Actor<ConnectionMachine>;
@@ -115,48 +150,111 @@ class LifelineConnection implements Connection {
   constructor(options: ConnectionOptions) {
     this.#options = resolveConnectionOptions(options);
     this.#outbox = new Outbox(this.#options.outbox);
-    const logic = connectionMachine.provide({
-      actors: {
-        transport: transportLogic({
-          options: this.#options,
-          opened: (session) => {
-            this.#session = session;
-          },
-          frame: (data) => this.#receive(data),
-          ended: (session) => {
-            if (this.#session === session) this.#session = null;
-          },
-          closeRequest: () => this.#closeRequest,
-          wokeToDeadSocket: () => queueMicrotask(() => this.actor.send({ type: 'RETRY' })),
-        }),
-        sync: fromPromise<unknown, SyncInput>(({ input, signal }) => this.#sync(input, signal)),
+    const binding: ConnectionBinding = {
+      options: this.#options,
+      opened: (session) => {
+        this.#session = session;
       },
-      actions: {
-        flushOutbox: () => this.#flush(),
-        holdOutbox: () => {
-          this.#writable = null;
-        },
+      frame: (data) => this.#receive(data),
+      ended: (session) => {
+        if (this.#session === session) this.#session = null;
       },
-    });
-    this.actor = createActor(logic, {
-      input: this.#options.machine,
+      closeRequest: () => this.#closeRequest,
+      wokeToDeadSocket: () => queueMicrotask(() => this.actor.send({ type: 'RETRY' })),
+      report: (error) => this.#report(error),
+      sync: (input, signal) => this.#sync(input, signal),
+      flush: () => this.#flush(),
+      hold: () => {
+        this.#writable = null;
+      },
+    };
+    this.actor = createActor(connectionLogic, {
+      input: this.#guardedMachineConfig(),
       clock: this.#options.clock,
+      systemId: connectionSystemId,
       ...(this.#options.inspect ? { inspect: this.#options.inspect } : {}),
     });
+    bindings.set(this.actor, binding);
     this.#status = statusOf(this.actor.getSnapshot(), this.#counts());
     let failedBefore = false;
-    this.actor.subscribe((snapshot) => {
-      const failed = snapshot.value === 'failed';
-      if (failed && !failedBefore && snapshot.context.failure === 'fatal-close') {
-        const close = snapshot.context.lastClose;
-        this.#report(new FatalCloseError(close?.code ?? 1006, close?.reason ?? ''));
-      }
-      failedBefore = failed;
-      this.#publishStatus();
+    this.actor.subscribe({
+      next: (snapshot) => {
+        const failed = snapshot.value === 'failed';
+        if (failed && !failedBefore && snapshot.context.failure === 'fatal-close') {
+          const close = snapshot.context.lastClose;
+          this.#report(new FatalCloseError(close?.code ?? 1006, close?.reason ?? ''));
+        }
+        failedBefore = failed;
+        this.#publishStatus();
+      },
+      error: (error) => {
+        this.#report(
+          new LifelineError(
+            'ERR_LIFELINE_CALLBACK',
+            `the statechart stopped: ${describeError(error)}`,
+            {
+              cause: error,
+            },
+          ),
+        );
+      },
     });
     this.actor.start();
     this.actor.send({ type: 'START' });
     if (this.#options.watchNetwork) this.#watchNetwork();
+  }
+
+  /**
+   * The machine's options with the user's `random` and `classifyClose` checked
+   * on every call: a bad answer is reported and the default used, so that a
+   * bug in a callback never stops the reconnecting.
+   */
+  #guardedMachineConfig(): ConnectionConfig {
+    const config = this.#options.machine;
+    const { random } = config.backoff;
+    const classifyClose = config.classifyClose;
+    const guardedRandom = () => {
+      let value: unknown;
+      try {
+        value = random();
+      } catch (error) {
+        this.#report(
+          new UserCallbackError('random', `threw: ${describeError(error)}`, { cause: error }),
+        );
+        return Math.random();
+      }
+      if (typeof value === 'number' && value >= 0 && value <= 1) return value;
+      this.#report(
+        new UserCallbackError('random', `returned ${describeError(value)}, not a number in [0, 1)`),
+      );
+      return Math.random();
+    };
+    const guardedClassify: ClassifyClose = (close) => {
+      let disposition: unknown;
+      try {
+        disposition = classifyClose(close);
+      } catch (error) {
+        this.#report(
+          new UserCallbackError('classifyClose', `threw: ${describeError(error)}`, {
+            cause: error,
+          }),
+        );
+        return defaultClassifyClose(close);
+      }
+      if (isCloseDisposition(disposition)) return disposition;
+      this.#report(
+        new UserCallbackError(
+          'classifyClose',
+          `returned ${describeError(disposition)}, not a disposition`,
+        ),
+      );
+      return defaultClassifyClose(close);
+    };
+    return resolveConnectionConfig({
+      ...config,
+      backoff: { ...config.backoff, random: guardedRandom },
+      classifyClose: guardedClassify,
+    });
   }
 
   get status(): Status {
@@ -171,26 +269,39 @@ class LifelineConnection implements Connection {
     const id = this.#lastId;
     if (this.#closeRequest) return new Receipt(id, 'rejected', new ConnectionClosedError());
     let frame: OutgoingData = data;
-    if (this.#options.ack) {
+    const { ack } = this.#options;
+    if (ack) {
+      let stamped: unknown;
       try {
-        frame = this.#options.ack.stamp(data, id);
+        stamped = ack.stamp(data, id);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const rejection = new OptionTypeError('data', reason, data, `cannot send: ${reason}`);
-        return new Receipt(id, 'rejected', rejection);
+        const problem = new UserCallbackError('ack.stamp', `threw: ${describeError(error)}`, {
+          cause: error,
+        });
+        return new Receipt(id, 'rejected', problem);
       }
+      if (!isOutgoing(stamped)) {
+        const problem = new UserCallbackError(
+          'ack.stamp',
+          `returned ${describeError(stamped)}, not a frame`,
+        );
+        return new Receipt(id, 'rejected', problem);
+      }
+      frame = stamped;
+    }
+    const writable = this.#writable;
+    if (writable && !ack && this.#outbox.queuedCount === 0) {
+      // The hot path: straight to the socket, no bookkeeping beyond the ledger's counter.
+      const receipt = new Receipt(id);
+      writable.socket.send(frame);
+      writable.ledger.record(receipt);
+      return receipt;
     }
     const entry: OutboxEntry = { receipt: new Receipt(id), frame, bytes: sizeOf(frame) };
-    const writable = this.#writable;
     if (writable && this.#outbox.queuedCount === 0) {
-      if (this.#options.ack) {
-        if (!this.#admit(entry, 'in-flight')) return entry.receipt;
-        writable.socket.send(frame);
-        entry.receipt.update('sent');
-      } else {
-        writable.socket.send(frame);
-        writable.ledger.record(entry.receipt);
-      }
+      if (!this.#admit(entry, 'in-flight')) return entry.receipt;
+      writable.socket.send(frame);
+      entry.receipt.update('sent');
     } else if (!this.#admit(entry, 'queued')) {
       return entry.receipt;
     }
@@ -253,16 +364,15 @@ class LifelineConnection implements Connection {
   #receive(data: IncomingData): void {
     const { ack, messageId } = this.#options;
     if (ack) {
-      let through: number | undefined;
+      let through: unknown;
       try {
         through = ack.read(data);
       } catch (error) {
-        this.#report(
-          new InboundFrameError(`unreadable ack frame: ${String(error)}`, { cause: error }),
-        );
+        const reason = describeError(error);
+        this.#report(new InboundFrameError(`unreadable ack frame: ${reason}`, { cause: error }));
         return;
       }
-      if (through !== undefined) {
+      if (typeof through === 'number') {
         this.#acknowledge(through);
         return;
       }
@@ -270,10 +380,10 @@ class LifelineConnection implements Connection {
     if (messageId) {
       try {
         const id = messageId(data);
-        if (id !== undefined) this.#lastInboundId = id;
+        if (typeof id === 'string' || typeof id === 'number') this.#lastInboundId = id;
       } catch (error) {
         this.#report(
-          new InboundFrameError(`messageId() failed: ${String(error)}`, { cause: error }),
+          new InboundFrameError(`messageId() failed: ${describeError(error)}`, { cause: error }),
         );
       }
     }
@@ -324,7 +434,7 @@ class LifelineConnection implements Connection {
         if (through !== undefined) {
           if (typeof through !== 'number' || Number.isNaN(through)) {
             throw new TypeError(
-              `sync() returned ackedThrough ${String(through)}: expected a number`,
+              `sync() returned ackedThrough ${shownValue(through)}: expected a number`,
             );
           }
           this.#acknowledge(through);
@@ -449,4 +559,11 @@ class LifelineConnection implements Connection {
  */
 export function createConnection(options: ConnectionOptions): Connection {
   return new LifelineConnection(options);
+}
+
+/** A returned value for an error message, without calling anything the value defines. */
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(printable(value, 40));
+  if (typeof value === 'number') return String(value);
+  return `of type ${value === null ? 'null' : typeof value}`;
 }

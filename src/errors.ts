@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 const lifelineError = Symbol.for('lifeline.error');
 
 /** Stable codes of every error lifeline throws or reports. */
@@ -6,7 +8,8 @@ export type LifelineErrorCode =
   | 'ERR_LIFELINE_OUTBOX_OVERFLOW'
   | 'ERR_LIFELINE_FATAL_CLOSE'
   | 'ERR_LIFELINE_CLOSED'
-  | 'ERR_LIFELINE_INBOUND_FRAME';
+  | 'ERR_LIFELINE_INBOUND_FRAME'
+  | 'ERR_LIFELINE_CALLBACK';
 
 interface LifelineErrorOptions {
   cause?: unknown;
@@ -175,9 +178,11 @@ export class FatalCloseError extends LifelineError {
   readonly reason: string;
 
   constructor(closeCode: number, reason: string, options: LifelineErrorOptions = {}) {
+    // The reason is the server's text: shown cleaned, kept raw in `reason`.
+    const shown = printable(reason);
     super(
       'ERR_LIFELINE_FATAL_CLOSE',
-      `fatal close ${closeCode}${reason ? `: ${reason}` : ''}`,
+      `fatal close ${closeCode}${shown ? `: ${shown}` : ''}`,
       options,
     );
     this.name = 'FatalCloseError';
@@ -225,5 +230,33 @@ export class InboundFrameError extends LifelineError {
   constructor(message: string, options: LifelineErrorOptions = {}) {
     super('ERR_LIFELINE_INBOUND_FRAME', message, options);
     this.name = 'InboundFrameError';
+  }
+}
+
+/**
+ * A function passed as an option threw, or returned something it may not
+ * (`random` outside [0, 1), a `classifyClose` result that is no disposition,
+ * an `ack.stamp` frame that cannot be sent). lifeline carries on with its
+ * default for that call; `option` names the function.
+ *
+ * @example
+ * ```ts
+ * import { createConnection, UserCallbackError } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/', random: () => 2 });
+ * connection.onError((error) => {
+ *   if (error instanceof UserCallbackError) console.error(error.option, error.message);
+ * });
+ * connection.close();
+ * ```
+ */
+export class UserCallbackError extends LifelineError {
+  /** The option whose function misbehaved (`classifyClose`, `ack.stamp` ...). */
+  readonly option: string;
+
+  constructor(option: string, problem: string, options: LifelineErrorOptions = {}) {
+    super('ERR_LIFELINE_CALLBACK', `\`${option}\` ${problem}`, options);
+    this.name = 'UserCallbackError';
+    this.option = option;
   }
 }

@@ -15,6 +15,7 @@ export {
   type CloseDisposition,
   type CloseInfo,
   defaultClassifyClose,
+  isCloseDisposition,
   tryAgainLaterDelay,
 } from './classify-close.js';
 export { type Clock, systemClock } from './clock.js';
@@ -53,6 +54,7 @@ export {
   OptionRangeError,
   OptionTypeError,
   OutboxOverflowError,
+  UserCallbackError,
 } from './errors.js';
 export type { HeartbeatTiming } from './liveness.js';
 export {
@@ -75,11 +77,11 @@ export {
   type ResolvedOutboxOptions,
   resolveOutboxOptions,
 } from './outbox.js';
+export { printable } from './printable.js';
 export { isFinalState, Receipt, type ReceiptState } from './receipt.js';
 export { parseRetryAfter } from './retry-after.js';
 export {
   formatStatus,
-  printable,
   type Status,
   type StatusState,
   statusOf,

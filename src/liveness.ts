@@ -79,7 +79,11 @@ export class Liveness {
     this.#probeSentAt = now;
     this.#probeTimeout = timeout;
     this.#probeReason = reason;
-    this.#probe();
+    try {
+      this.#probe();
+    } catch {
+      // A probe that could not be sent goes unanswered: the timeout judges the socket.
+    }
   }
 
   #check(): void {

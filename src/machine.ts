@@ -1,22 +1,30 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
-import { nextDelay } from './backoff.js';
-import type { CloseInfo } from './classify-close.js';
+import { nextDelay, type ResolvedBackoffOptions } from './backoff.js';
+import {
+  type CloseDisposition,
+  type CloseInfo,
+  defaultClassifyClose,
+  isCloseDisposition,
+} from './classify-close.js';
 import {
   type ConnectionConfig,
   type ConnectionMachineInput,
   resolveConnectionConfig,
 } from './connection-config.js';
+import { describeError } from './describe-error.js';
 import { maxTimerDelay } from './validate.js';
 
 /** The close codes lifeline records for closes it decides itself (no frame was received). */
 export const abnormalClosure = 1006;
 
-/** Jitter above a server's `retryAfter`: the hint's resolution is whole seconds. */
+/** Jitter added to a server's `Retry-After` or floor: the header's resolution is whole seconds. */
 export const retryAfterSpread = 1000;
 
 /**
  * The socket went away: a close frame, a network error, a heartbeat timeout.
- * `retryAfter` (ms) is a server hint, such as an HTTP 503 `Retry-After` at upgrade.
+ * `retryAfter` (ms) is the server's schedule, such as an HTTP 503
+ * `Retry-After` at upgrade: the next attempt waits that long (plus spread)
+ * instead of the backoff delay.
  */
 export interface DropEvent {
   type: 'DROP';
@@ -49,8 +57,10 @@ export interface ConnectionContext {
   attempt: number;
   /** How the last socket closed (or why the attempt was abandoned). */
   lastClose: CloseInfo | null;
-  /** A server's floor on the next delay, in ms, consumed by the next wait. */
+  /** The server's schedule for the next attempt, in ms (HTTP `Retry-After`), consumed by the next wait. */
   retryAfter: number | null;
+  /** A floor on the next delay, in ms, from the close policy (1013), consumed by the next wait. */
+  retryFloor: number | null;
   /** The most recent computed delay, in ms (decorrelated jitter grows from it). */
   retryDelay: number;
   /** When the pending wait ends, on the `now()` clock; null when not waiting. */
@@ -72,12 +82,29 @@ function sessionInput({ context }: { context: ConnectionContext }): TransportInp
   return { attempt: context.attempt, isReconnect: context.attempt > 0 };
 }
 
-function spreadFor(backoff: ConnectionConfig['backoff']): number {
-  return backoff.jitter === 'none' ? 0 : backoff.random() * retryAfterSpread;
+function spreadFor(backoff: ResolvedBackoffOptions): number {
+  return backoff.jitter === 'none' ? 0 : safeRandom(backoff) * retryAfterSpread;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The user's random source where it behaves, else Math.random: a bad draw must not stop reconnecting. */
+function safeRandom(backoff: ResolvedBackoffOptions): number {
+  try {
+    const value = backoff.random();
+    if (value >= 0 && value <= 1) return value;
+  } catch {
+    // Reported by createConnection, which wraps the function; here it only must not throw.
+  }
+  return Math.random();
+}
+
+function backoffDelay(context: ConnectionContext): number {
+  const { backoff } = context.config;
+  const attempt = context.attempt + 1;
+  try {
+    return nextDelay(attempt, context.retryDelay, backoff);
+  } catch {
+    return nextDelay(attempt, context.retryDelay, { ...backoff, random: Math.random });
+  }
 }
 
 /** A drop from any state that holds a socket: fatal closes fail, the rest back off. */
@@ -99,8 +126,17 @@ function closeOf({ code, reason, status }: DropEvent): CloseInfo {
   return status === undefined ? { code, reason } : { code, reason, status };
 }
 
-const classify = (context: ConnectionContext, event: DropEvent) =>
-  context.config.classifyClose(closeOf(event));
+/** The close policy's verdict; a policy that throws or answers nonsense yields to the default. */
+function classify(context: ConnectionContext, event: DropEvent): CloseDisposition {
+  const close = closeOf(event);
+  try {
+    const disposition = context.config.classifyClose(close);
+    if (isCloseDisposition(disposition)) return disposition;
+  } catch {
+    // Reported by createConnection, which wraps the function; here it only must not throw.
+  }
+  return defaultClassifyClose(close);
+}
 
 /**
  * The connection statechart (see docs/statechart.md, generated from this
@@ -141,11 +177,12 @@ export const connectionMachine = setup({
     recordClose: assign(({ context, event }) => {
       if (event.type !== 'DROP') return {};
       const disposition = classify(context, event);
-      const hinted = disposition.action === 'retry-after' ? disposition.delay : 0;
-      const retryAfter = Math.max(hinted, event.retryAfter ?? 0);
+      const floor = disposition.action === 'retry-after' ? disposition.delay : null;
+      const scheduled = event.retryAfter;
       return {
         lastClose: closeOf(event),
-        retryAfter: retryAfter > 0 ? retryAfter : null,
+        retryAfter: typeof scheduled === 'number' && scheduled >= 0 ? scheduled : null,
+        retryFloor: floor,
       };
     }),
     recordAbandon: assign((_, params: { reason: string }) => ({
@@ -159,11 +196,14 @@ export const connectionMachine = setup({
     })),
     scheduleRetry: assign(({ context }) => {
       const { backoff, now } = context.config;
-      const backoffDelay = nextDelay(context.attempt + 1, context.retryDelay, backoff);
-      const floor = context.retryAfter === null ? 0 : context.retryAfter + spreadFor(backoff);
+      const { retryAfter, retryFloor } = context;
+      let delay = backoffDelay(context);
+      // The server's schedule replaces the backoff: a pacing server gives each client its own turn.
+      if (retryAfter !== null) delay = retryAfter + spreadFor(backoff);
+      else if (retryFloor !== null) delay = Math.max(delay, retryFloor + spreadFor(backoff));
       // Whole milliseconds: timers have that resolution, and status shows retryAt.
-      const delay = Math.round(Math.min(maxTimerDelay, Math.max(backoffDelay, floor)));
-      return { retryDelay: delay, retryAt: now() + delay, retryAfter: null };
+      delay = Math.round(Math.min(maxTimerDelay, delay));
+      return { retryDelay: delay, retryAt: now() + delay, retryAfter: null, retryFloor: null };
     }),
     clearRetry: assign({ retryAt: null }),
     recordFailure: assign((_, params: { failure: FailureReason }) => ({
@@ -189,6 +229,7 @@ export const connectionMachine = setup({
     attempt: 0,
     lastClose: null,
     retryAfter: null,
+    retryFloor: null,
     retryDelay: 0,
     retryAt: null,
     failure: null,

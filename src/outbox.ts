@@ -82,6 +82,17 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/** Whether `data` is something a WebSocket can send. */
+export function isOutgoing(data: unknown): data is OutgoingData {
+  return (
+    typeof data === 'string' ||
+    data instanceof ArrayBuffer ||
+    ArrayBuffer.isView(data) ||
+    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer) ||
+    (typeof Blob !== 'undefined' && data instanceof Blob)
+  );
+}
+
 /** The size a message takes in the outbox, in bytes. */
 export function sizeOf(data: OutgoingData): number {
   if (typeof data === 'string') return utf8Length(data);

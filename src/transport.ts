@@ -6,8 +6,11 @@ import type {
   WebSocketLike,
 } from './connection-options.js';
 import { parseSocketUrl, redactUrl } from './connection-options.js';
+import { describeError } from './describe-error.js';
+import { type LifelineError, UserCallbackError } from './errors.js';
 import { Liveness } from './liveness.js';
 import type { ConnectionEvent, DropEvent, TransportInput } from './machine.js';
+import { isOutgoing } from './outbox.js';
 import { WriteLedger } from './receipt.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -36,6 +39,13 @@ export interface TransportBinding {
   closeRequest(): { code: number; reason: string } | null;
   /** A probe after waking went unanswered: the socket was replaced, reconnect at once. */
   wokeToDeadSocket(): void;
+  /** A function from the options misbehaved; the transport carried on without it. */
+  report(error: LifelineError): void;
+}
+
+/** The part of an XState actor system a shared actor finds its connection through. */
+export interface ActorLookup {
+  get(systemId: string): object | undefined;
 }
 
 let defaultConstructor: Promise<WebSocketConstructor> | undefined;
@@ -55,14 +65,6 @@ async function resolveUrl(url: ResolvedConnectionOptions['url']): Promise<string
   return parseSocketUrl(String(value)).toString();
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  const nested = (error as { error?: unknown; message?: unknown } | null)?.error;
-  if (nested instanceof Error) return nested.message;
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(error);
-}
-
 /**
  * Drops a socket judged dead, at once. A plain destroy sends FIN and lets the
  * kernel deliver what was unsent once the path returns: after newer messages
@@ -79,6 +81,20 @@ function abandon(socket: WebSocketLike): void {
   else socket.close();
 }
 
+/**
+ * The close code a protocol violation the client detected deserves: `ws`
+ * closes with it but reports 1006, which would hide it from the close policy.
+ */
+function protocolViolation(error: unknown): number | undefined {
+  const cause = (error as { error?: unknown } | null)?.error ?? error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
+  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 1009;
+  if (code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') return 1009;
+  return 1002;
+}
+
 function tlsFailure(error: unknown): string | undefined {
   const cause = (error as { error?: unknown } | null)?.error ?? error;
   const code = (cause as { code?: unknown } | null)?.code;
@@ -91,9 +107,10 @@ function tlsFailure(error: unknown): string | undefined {
  * DROP, owns the heartbeat, and closes the socket when the session ends.
  * Events from the socket after that are ignored.
  */
-export function transportLogic(binding: TransportBinding) {
-  const { options } = binding;
-  return fromCallback<ConnectionEvent, TransportInput>(({ sendBack }) => {
+export function transportLogic(bindingOf: (system: ActorLookup) => TransportBinding) {
+  return fromCallback<ConnectionEvent, TransportInput>(({ sendBack, system }) => {
+    const binding = bindingOf(system);
+    const { options } = binding;
     const ledger = new WriteLedger();
     let socket: WebSocketLike | undefined;
     let session: SocketSession | undefined;
@@ -118,10 +135,21 @@ export function transportLogic(binding: TransportBinding) {
       pingMark = ledger.written;
       const { heartbeat } = options;
       if (heartbeat?.message && (heartbeat.preferMessage || !socket.ping)) {
-        socket.send(heartbeat.message());
-      } else {
-        socket.ping?.();
+        try {
+          const message = heartbeat.message();
+          if (!isOutgoing(message)) throw new TypeError(`returned ${describeError(message)}`);
+          socket.send(message);
+          return;
+        } catch (error) {
+          binding.report(
+            new UserCallbackError('heartbeat.message', `failed: ${describeError(error)}`, {
+              cause: error,
+            }),
+          );
+        }
       }
+      // A ping frame where there is one; else the probe is the wait itself (passive heartbeat).
+      socket.ping?.();
     };
 
     const declareDead = (reason: string) => {
@@ -183,6 +211,7 @@ export function transportLogic(binding: TransportBinding) {
         }
         ledger.end();
         const tls = tlsFailure(socketError);
+        const violation = protocolViolation(socketError);
         if (refusal) {
           const { status, retryAfter } = refusal;
           drop({
@@ -193,8 +222,10 @@ export function transportLogic(binding: TransportBinding) {
           });
         } else if (tls) {
           drop({ code: 1015, reason: `TLS: ${tls}` });
+        } else if (violation) {
+          drop({ code: violation, reason: describeError(socketError) });
         } else {
-          const reason = event.reason || (socketError ? describe(socketError) : '');
+          const reason = event.reason || (socketError ? describeError(socketError) : '');
           drop({ code: event.code || 1006, reason });
         }
       };
@@ -214,7 +245,7 @@ export function transportLogic(binding: TransportBinding) {
     };
 
     start().catch((error: unknown) => {
-      drop({ code: 1006, reason: `could not open: ${redactUrl(describe(error))}` });
+      drop({ code: 1006, reason: `could not open: ${redactUrl(describeError(error))}` });
     });
 
     return () => {

@@ -70,9 +70,28 @@ describe('jitter strategies', () => {
     expect(() => nextDelay(1, 0, at('full', Number.NaN))).toThrow(/`random` must be/);
   });
 
+  it('rejects a random source that goes below 0, which would make a negative delay', () => {
+    expect(() => nextDelay(3, 0, at('full', -0.5))).toThrow(OptionRangeError);
+    expect(() => nextDelay(3, 0, at('equal', -Number.MIN_VALUE))).toThrow(OptionRangeError);
+    expect(() => nextDelay(3, 0, at('decorrelated', -1))).toThrow(OptionRangeError);
+  });
+
+  it('says what a random source must return, and what it returned', () => {
+    expect(() => nextDelay(1, 0, at('full', 1.5))).toThrow(
+      '`random` must be a function returning a number in [0, 1), got 1.5',
+    );
+  });
+
+  it('never calls the random source for jitter "none"', () => {
+    let calls = 0;
+    const options = resolveBackoffOptions({ jitter: 'none', random: () => ++calls });
+    expect([1, 2, 3].map((attempt) => nextDelay(attempt, 0, options))).toEqual([1000, 2000, 4000]);
+    expect(calls).toBe(0);
+  });
+
   it('defaults to a strategy with jitter', () => {
     expect(defaultBackoffOptions.jitter).not.toBe('none');
-    expect(resolveBackoffOptions().jitter).toBe('full');
+    expect(resolveBackoffOptions().jitter).toBe('equal');
   });
 });
 

@@ -135,13 +135,25 @@ describe('server hints', () => {
     harness.actor.stop();
   });
 
-  it('honours a retryAfter on the event as a floor, once', () => {
+  it('follows a retryAfter on the event instead of the backoff, once', () => {
     const harness = startHarness(seedSchedule);
     harness.actor.send({ type: 'START' });
     harness.actor.send({ ...drop, retryAfter: 30_000 });
     expect(fireTimer(harness, 'reconnectDelay')).toBe(30_000);
     harness.actor.send(drop);
     expect(fireTimer(harness, 'reconnectDelay')).toBe(2000);
+    harness.actor.stop();
+  });
+
+  it('follows a server schedule even when it is shorter than the backoff', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    for (let i = 0; i < 5; i += 1) {
+      harness.actor.send(drop);
+      fireTimer(harness, 'reconnectDelay');
+    }
+    harness.actor.send({ ...drop, retryAfter: 3000 });
+    expect(harness.actor.getSnapshot().context.retryDelay).toBe(3000);
     harness.actor.stop();
   });
 
@@ -208,6 +220,120 @@ describe('failures that are not closes', () => {
     await settle();
     expect(harness.fake.flushes.count).toBe(2);
     harness.actor.stop();
+  });
+});
+
+describe('what the transport and sync are told', () => {
+  it('tells the first attempt apart from reconnections, on the socket and in sync', async () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 1000 });
+    harness.actor.send({ type: 'START' });
+    await openAndSync(harness);
+    harness.actor.send(drop);
+    fireTimer(harness, 'reconnectDelay');
+    await openAndSync(harness);
+    expect(harness.fake.transports).toEqual([
+      { attempt: 0, isReconnect: false },
+      { attempt: 1, isReconnect: true },
+    ]);
+    expect(harness.fake.syncInputs).toEqual(harness.fake.transports);
+    harness.actor.stop();
+  });
+
+  it('still calls it a reconnection after a proven connection reset the count', async () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 1000 });
+    harness.actor.send({ type: 'START' });
+    await openAndSync(harness);
+    fireTimer(harness, 'stableAfter');
+    expect(harness.actor.getSnapshot().context.attempt).toBe(0);
+    harness.actor.send(drop);
+    fireTimer(harness, 'reconnectDelay');
+    harness.actor.send({ type: 'OPEN' });
+    expect(harness.fake.transports.at(-1)).toEqual({ attempt: 1, isReconnect: true });
+    expect(harness.fake.syncInputs.at(-1)).toEqual({ attempt: 1, isReconnect: true });
+    harness.actor.stop();
+  });
+
+  it('counts the attempts RETRY and ONLINE start as reconnections', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'DROP', code: 4401, reason: 'bad token' });
+    harness.actor.send({ type: 'RETRY' });
+    harness.actor.send({ type: 'OFFLINE' });
+    harness.actor.send({ type: 'ONLINE' });
+    expect(harness.fake.transports.map((input) => input.isReconnect)).toEqual([false, true, true]);
+    harness.actor.stop();
+  });
+});
+
+describe('what a close leaves in lastClose', () => {
+  it('records the code and reason of a close frame, and nothing else', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'DROP', code: 1011, reason: 'oops' });
+    expect(harness.actor.getSnapshot().context.lastClose).toStrictEqual({
+      code: 1011,
+      reason: 'oops',
+    });
+    harness.actor.stop();
+  });
+
+  it('records the HTTP status of a refused upgrade with it', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'DROP', code: 1006, reason: 'upgrade refused', status: 503 });
+    expect(inState(harness, ConnectionState.Waiting)).toBe(true);
+    expect(harness.actor.getSnapshot().context.lastClose).toStrictEqual({
+      code: 1006,
+      reason: 'upgrade refused',
+      status: 503,
+    });
+    harness.actor.send({ type: 'RETRY' });
+    harness.actor.send({ type: 'DROP', code: 1006, reason: 'upgrade refused', status: 401 });
+    expect(inState(harness, ConnectionState.Failed)).toBe(true);
+    expect(harness.actor.getSnapshot().context.lastClose).toStrictEqual({
+      code: 1006,
+      reason: 'upgrade refused',
+      status: 401,
+    });
+    harness.actor.stop();
+  });
+});
+
+describe('the delay without a server hint', () => {
+  it('is the backoff alone, with no floor, even when shorter than a second', () => {
+    const harness = startHarness({
+      backoff: { initialDelay: 100, jitter: 'full', random: () => 0.5 },
+    });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send(drop);
+    expect(harness.actor.getSnapshot().context).toMatchObject({
+      retryAfter: null,
+      retryFloor: null,
+      retryDelay: 50,
+    });
+    expect(fireTimer(harness, 'reconnectDelay')).toBe(50);
+    harness.actor.stop();
+  });
+
+  it('follows a server schedule of 0: now, plus the spread', () => {
+    const harness = startHarness({
+      backoff: { initialDelay: 100, jitter: 'full', random: () => 0.5 },
+    });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ ...drop, retryAfter: 0 });
+    expect(harness.actor.getSnapshot().context).toMatchObject({
+      retryAfter: null,
+      retryDelay: retryAfterSpread / 2,
+    });
+    harness.actor.stop();
+  });
+});
+
+describe('the chart describes itself', () => {
+  it('gives every state, the root included, a description (the inspector shows them)', () => {
+    const nodes = [connectionMachine.root, ...stateNodes(connectionMachine.root)];
+    const undescribed = nodes.filter((node) => !node.description?.trim()).map((node) => node.id);
+    expect(undescribed).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OptionRangeError, OptionTypeError } from '../src/errors.js';
 import {
   Outbox,
@@ -173,6 +173,19 @@ describe('sizeOf', () => {
   it('measures a Blob by its size', () => {
     expect(sizeOf(new Blob(['héllo']))).toBe(6);
     expect(sizeOf(new Blob([new Uint8Array(9)]))).toBe(9);
+  });
+
+  it('measures binary data on a runtime without Blob (older engines, some workers)', () => {
+    vi.stubGlobal('Blob', undefined);
+    try {
+      expect(typeof Blob).toBe('undefined');
+      expect(sizeOf(new ArrayBuffer(7))).toBe(7);
+      expect(sizeOf(new Uint8Array(5))).toBe(5);
+      expect(sizeOf('héllo')).toBe(6);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(sizeOf(new Blob(['abc']))).toBe(3);
   });
 
   it('counts an empty message as 0 bytes', () => {

@@ -5,9 +5,9 @@ import { createConnectionActor } from '../src/connection-actor.js';
 import type { ConnectionMachineInput } from '../src/connection-config.js';
 import { type ConnectionState, connectionStatePaths } from '../src/connection-state.js';
 import type { ConnectionMachine } from '../src/machine.js';
+import { printable } from '../src/printable.js';
 import {
   formatStatus,
-  printable,
   type Status,
   type StatusState,
   sameStatus,
@@ -365,6 +365,31 @@ describe('printable', () => {
     expect(cut.endsWith('…')).toBe(true);
     expect(cut.length).toBeLessThanOrEqual(120);
     expect(wellFormed(cut)).toBe(true);
+  });
+
+  it.each([
+    ['the first astral plane character, U+10000', '\u{10000}'],
+    ['the last one, U+10FFFF', '\u{10ffff}'],
+    ['an emoji', '😀'],
+  ])('drops the whole of %s when the cut falls inside it', (_, char) => {
+    expect(char).toHaveLength(2);
+    // 5 characters, 10 UTF-16 units, cut to 4 units: the 3rd unit starts a pair.
+    const cut = printable(char.repeat(5), 4);
+    expect(cut).toBe(`${char}…`);
+    expect(wellFormed(cut)).toBe(true);
+  });
+
+  it('keeps a whole pair that ends right at the cut', () => {
+    expect(printable(`ab${'\u{10000}'.repeat(3)}`, 5)).toBe('ab\u{10000}…');
+  });
+
+  it.each([
+    ['full-width letters (U+FF41)', 'ａ'],
+    ['the last BMP character before the surrogates (U+D7FF)', '\ud7ff'],
+    ['a private-use character after them (U+E000)', '\ue000'],
+  ])('cuts text of %s to exactly max - 1 characters and the ellipsis', (_, char) => {
+    expect(char).toHaveLength(1);
+    expect(printable(char.repeat(10), 4)).toBe(`${char.repeat(3)}…`);
   });
 
   it('never returns a control character, and never more than max units (property)', () => {

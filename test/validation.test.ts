@@ -92,6 +92,9 @@ describe('option validation', () => {
     expect(() => createConnectionActor({ maxAttempts: 0 })).toThrow(
       '`maxAttempts` must be an integer >= 1 or Infinity, got 0',
     );
+    expect(() => resolveBackoffOptions({ jitter: 'decorrelated', initialDelay: 0 })).toThrow(
+      '`initialDelay` must be a finite number > 0 when jitter is "decorrelated", got 0',
+    );
   });
 
   it('accepts the edges of each range', () => {

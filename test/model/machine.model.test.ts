@@ -39,6 +39,7 @@ const dropPayloads = [
   { type: 'DROP', code: 1006, reason: 'network' },
   { type: 'DROP', code: 1008, reason: 'policy' },
   { type: 'DROP', code: 1013, reason: '' },
+  { type: 'DROP', code: 1006, reason: 'HTTP 503', status: 503, retryAfter: 7000 },
 ] as const;
 
 /** The events each state accepts, from the machine's own descriptors, with the payloads that matter. */
@@ -57,7 +58,13 @@ function eventsFor(snapshot: Snapshot): AnyEventObject[] {
 /** What distinguishes states for the model: where, which attempt, why failed, whether a hint waits. */
 function stateKey(snapshot: Snapshot): string {
   const { value, context } = snapshot;
-  return JSON.stringify([value, context.attempt, context.failure, context.retryAfter !== null]);
+  return JSON.stringify([
+    value,
+    context.attempt,
+    context.failure,
+    context.retryAfter !== null,
+    context.retryFloor !== null,
+  ]);
 }
 
 const fake = createFakeLogic();

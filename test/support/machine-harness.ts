@@ -29,12 +29,13 @@ interface Deferred {
 /**
  * The connection machine with fakes for its side effects: a transport that
  * does nothing until told to fail, a sync the test settles by hand, and a
- * flush that counts. Events the real transport would send (OPEN, DROP) are
- * sent by the test.
+ * flush that counts; the input of each transport and sync is recorded.
+ * Events the real transport would send (OPEN, DROP) are sent by the test.
  */
 export function createFakeLogic() {
   const syncs: Deferred[] = [];
   const transports: TransportInput[] = [];
+  const syncInputs: TransportInput[] = [];
   const flushes = { count: 0 };
   const logic: ConnectionMachine = connectionMachine.provide({
     actors: {
@@ -46,9 +47,10 @@ export function createFakeLogic() {
           }
         });
       }),
-      sync: fromPromise<unknown, TransportInput>(
-        () => new Promise((resolve, reject) => syncs.push({ resolve, reject })),
-      ),
+      sync: fromPromise<unknown, TransportInput>(({ input }) => {
+        syncInputs.push(input);
+        return new Promise((resolve, reject) => syncs.push({ resolve, reject }));
+      }),
     },
     actions: {
       flushOutbox: () => {
@@ -64,6 +66,7 @@ export function createFakeLogic() {
   return {
     logic,
     transports,
+    syncInputs,
     flushes,
     resolveSync: () => pendingSync().resolve({}),
     rejectSync: () => pendingSync().reject(new Error('boom')),
