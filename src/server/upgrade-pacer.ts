@@ -87,7 +87,9 @@ export function createUpgradePacer(options: UpgradePacerOptions): UpgradePacer {
     }
     horizon = Math.max(horizon, at) + interval;
     counts.refused += 1;
-    return { admitted: false, retryAfter: Math.floor((horizon - at) / 1000) };
+    // Whole seconds (the header's resolution), rounded up: a client back before its slot finds no
+    // token and is refused again; the client spreads its return over the following second.
+    return { admitted: false, retryAfter: Math.ceil((horizon - at) / 1000) };
   };
 
   return {
