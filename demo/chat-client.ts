@@ -1,3 +1,4 @@
+import type { InspectionEvent, Observer } from 'xstate';
 import { type Connection, createConnection, isFinalState, type Receipt } from '../src/index.js';
 import type { ClientTimings } from './client-timings.js';
 import { helloSync } from './hello-sync.js';
@@ -7,6 +8,8 @@ export interface ChatClientOptions {
   ack: boolean;
   hello: boolean;
   timings: ClientTimings;
+  /** An inspection observer, such as the Stately inspector's. */
+  inspect?: Observer<InspectionEvent> | undefined;
 }
 
 /**
@@ -25,7 +28,7 @@ export class ChatClient {
   readonly sendEvery: number;
   #sender: NodeJS.Timeout | undefined;
 
-  constructor({ url, ack, hello, timings }: ChatClientOptions) {
+  constructor({ url, ack, hello, timings, inspect }: ChatClientOptions) {
     this.sendEvery = timings.sendEvery;
     this.connection = createConnection({
       url,
@@ -38,6 +41,7 @@ export class ChatClient {
       stableAfter: timings.stableAfter,
       // A long outage queues hundreds of lines; the default bounds would hold them, but say so.
       outbox: { maxMessages: 100_000 },
+      ...(inspect ? { inspect } : {}),
     });
     this.connection.onMessage(() => {
       this.inbound += 1;

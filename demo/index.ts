@@ -4,6 +4,7 @@
  * See options.ts for the flags.
  */
 import { formatStatus, redactUrl } from '../src/index.js';
+import { type RunningInspector, startInspector } from '../src/inspect.js';
 import { ChatClient } from './chat-client.js';
 import { clientTimings } from './client-timings.js';
 import { ConnectionTimeline } from './connection-timeline.js';
@@ -24,6 +25,15 @@ function optionsOrExit(): DemoOptions {
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(2);
+  }
+}
+
+async function startInspectorOrExit(inspect: true | string): Promise<RunningInspector> {
+  try {
+    return await startInspector(inspect === true ? {} : { url: inspect });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
   }
 }
 
@@ -96,12 +106,14 @@ function measure(
 async function main(): Promise<number> {
   const options = optionsOrExit();
   const startedAt = Date.now();
+  const inspector = options.inspect ? await startInspectorOrExit(options.inspect) : null;
   const network = options.url === undefined ? await EmbeddedNetwork.start() : null;
   const client = new ChatClient({
     url: options.url ?? network?.url ?? '',
     ack: options.ack,
     hello: options.hello,
     timings: clientTimings(options.timeScale),
+    inspect: inspector?.inspect,
   });
   let phaseTitle = 'starting';
   const display = new StatusDisplay(process.stdout, startedAt, () => {
@@ -109,6 +121,13 @@ async function main(): Promise<number> {
     return `${status}  │ ${phaseTitle} │ sent ${client.sentLines.length}, unsettled ${client.unsettled}`;
   });
   announce(display, options, network);
+  if (inspector) {
+    display.print(
+      inspector.page
+        ? `Stately inspector: open ${inspector.page} (events stream to ${inspector.endpoint})`
+        : `Stately inspector: streaming to ${inspector.endpoint}`,
+    );
+  }
 
   const timeline = new ConnectionTimeline(client.connection, startedAt);
   for (const entry of timeline.entries) display.transition(entry);
@@ -138,6 +157,7 @@ async function main(): Promise<number> {
   const summary = summarize(measure(client, network, timeline, Date.now() - startedAt));
   client.close();
   await network?.close();
+  inspector?.stop();
   ctrlC.dispose();
 
   display.print('');

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { WebSocketServer } from 'ws';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,9 +26,30 @@ function runDemo(args: string[]): Promise<{ code: number | null; output: string 
   });
 }
 
+/** A stand-in for a running Stately inspector on 127.0.0.1, port 0: records the event types it receives. */
+async function inspectorEndpoint() {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const eventTypes: string[] = [];
+  wss.on('connection', (socket) => {
+    socket.on('message', (data) => {
+      const record = JSON.parse(String(data)) as { type: string; event?: { type: string } };
+      if (record.type === '@xstate.event' && record.event) eventTypes.push(record.event.type);
+    });
+  });
+  onTestFinished(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  });
+  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, eventTypes };
+}
+
 describe('npm run demo', () => {
-  it('tells the short story, loses nothing, accepts nothing twice, exits 0 by itself', async () => {
-    const { code, output } = await runDemo(['--short']);
+  it('tells the short story, loses nothing, accepts nothing twice, exits 0 by itself; --inspect streams it', async () => {
+    const inspector = await inspectorEndpoint();
+    const { code, output } = await runDemo(['--short', `--inspect=${inspector.url}`]);
+    expect(output).toContain(`Stately inspector: streaming to ${inspector.url}`);
+    expect(inspector.eventTypes).toEqual(expect.arrayContaining(['START', 'OPEN', 'DROP']));
     expect(output, output).toContain('── summary');
     expect(output).toMatch(/^ {2}lost +0 /m);
     expect(output).toMatch(/^ {2}duplicated after de-dup +0 /m);

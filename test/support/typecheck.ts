@@ -22,6 +22,7 @@ export function typecheckSnippets(snippets: Record<string, string>): string[] {
     baseUrl: projectRoot,
     paths: {
       lifeline: ['src/index.ts'],
+      'lifeline/inspect': ['src/inspect.ts'],
       'lifeline/*': ['src/*/index.ts'],
     },
   };

@@ -1,0 +1,214 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCli } from './support/cli.js';
+import { FaultProxy } from './support/fault-proxy.js';
+import { until } from './support/integration.js';
+import { TestServer } from './support/test-server.js';
+
+/** A server and a fault proxy in front of it, closed when the test ends. */
+async function serverBehindProxy() {
+  const server = await TestServer.start();
+  const proxy = await FaultProxy.start(server.port);
+  onTestFinished(async () => {
+    await proxy.close();
+    await server.close();
+  });
+  return { server, proxy };
+}
+
+/** Fast reconnects, so a test waits milliseconds, not seconds. */
+const quick = ['--initial-delay', '50', '--max-delay', '200', '--jitter', 'none'];
+
+interface JsonLine {
+  type: string;
+  state?: string;
+  retryAt?: number | null;
+  retryIn?: number | null;
+  queued?: number;
+  code?: number;
+  receipts?: Record<string, number>;
+}
+
+describe('lifeline CLI: usage', () => {
+  it('prints its usage with the exit codes for --help, and exits 0', async () => {
+    const cli = runCli(['--help']);
+    expect(await cli.exited).toBe(0);
+    const help = cli.stdout();
+    expect(help).toMatch(/^usage: lifeline \[options\] <ws-url>/);
+    for (const flag of ['--ack', '--json', '--heartbeat', '--initial-delay', '--inspect']) {
+      expect(help).toContain(flag);
+    }
+    for (const code of ['0', '1', '2', '3', '130'])
+      expect(help).toMatch(new RegExp(`^ {2}${code} `, 'm'));
+  });
+
+  it.each([
+    [[], /missing <ws-url>/],
+    [['--bogus', 'ws://127.0.0.1:9/'], /unknown option --bogus/],
+    [
+      ['--initial-delay', 'soon', 'ws://127.0.0.1:9/'],
+      /--initial-delay needs a number, got "soon"/,
+    ],
+    [
+      ['--initial-delay', '-5', 'ws://127.0.0.1:9/'],
+      /--initial-delay must be a finite number >= 0/,
+    ],
+    [['--jitter=sometimes', 'ws://127.0.0.1:9/'], /--jitter must be one of "none", "full"/],
+    [['ftp://127.0.0.1:9/'], /<ws-url> must be a ws:, wss:, http: or https: URL/],
+    [['ws://127.0.0.1:9/', 'ws://127.0.0.1:10/'], /give one URL/],
+    [
+      ['--inspect=http://127.0.0.1:9/', 'ws://127.0.0.1:9/'],
+      /--inspect=<ws-url> needs a ws: or wss: URL/,
+    ],
+    [
+      ['--inspect', '--inspect-port', '0', 'ws://127.0.0.1:9/'],
+      /--inspect-port must be an integer/,
+    ],
+  ])('exits 2 on bad usage %j, saying what is wrong', async (args, message) => {
+    const cli = runCli(args);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toMatch(message);
+    expect(cli.stdout()).toBe('');
+  });
+});
+
+describe('lifeline CLI over a real server and a fault proxy', () => {
+  it('sends stdin lines, prints inbound messages, queues across a cut, delivers in order, exits 0', async () => {
+    const { server, proxy } = await serverBehindProxy();
+    const cli = runCli(['--ack', ...quick, proxy.url]);
+    await cli.waitFor('stderr', /● connected/);
+
+    cli.type('one', 'two');
+    await until(() => server.received.length === 2, 5000, 'the first two messages');
+    for (const client of server.clients) client.send('hello from the server');
+    await cli.waitFor('stdout', /^hello from the server\n/m);
+
+    proxy.refuse(true);
+    proxy.cut();
+    let mark = cli.stderr().length;
+    await cli.waitFor('stderr', /◌ reconnecting in \d+ s \(attempt \d+/, 5000, mark);
+    cli.type('three', 'four');
+    await cli.waitFor('stderr', /reconnecting in \d+ s \(attempt \d+, 2 queued\)/, 5000, mark);
+    expect(server.received).toEqual(['one', 'two']);
+
+    mark = cli.stderr().length;
+    proxy.refuse(false);
+    await cli.waitFor('stderr', /● connected/, 5000, mark);
+    await until(() => server.received.length === 4, 5000, 'the queued messages');
+    expect(server.received).toEqual(['one', 'two', 'three', 'four']);
+    expect(server.outOfOrder).toBe(0);
+
+    cli.end();
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr()).toMatch(/4 messages: 4 acked \(exit 0\)/);
+    expect(cli.stdout()).toBe('hello from the server\n');
+  });
+
+  it('prints status changes as JSON lines with --json', async () => {
+    const { server, proxy } = await serverBehindProxy();
+    const cli = runCli(['--json', '--ack', ...quick, proxy.url]);
+    await cli.waitFor('stderr', /"state":"connected"/);
+    proxy.refuse(true);
+    proxy.cut();
+    await cli.waitFor('stderr', /"state":"reconnecting"/);
+    cli.type('while down');
+    await cli.waitFor('stderr', /"state":"reconnecting"[^\n]*"retryAt":\d+[^\n]*"queued":1/);
+    proxy.refuse(false);
+    await until(() => server.received.length === 1, 5000, 'the queued message');
+    cli.end();
+    expect(await cli.exited).toBe(0);
+
+    const lines = cli
+      .stderr()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as JsonLine);
+    const states = lines.filter((line) => line.type === 'status').map((line) => line.state);
+    const transitions = states.filter((state, index) => state !== states[index - 1]);
+    expect(transitions.slice(0, 2)).toEqual(['connecting', 'syncing']);
+    expect(transitions).toContain('reconnecting');
+    expect(transitions.at(-1)).toBe('closed');
+    const waiting = lines.find((line) => line.state === 'reconnecting' && line.retryAt);
+    expect(waiting?.retryIn).toBeGreaterThanOrEqual(0);
+    expect(lines.at(-1)).toMatchObject({ type: 'exit', code: 0, receipts: { acked: 1 } });
+    expect(server.received).toEqual(['while down']);
+  });
+
+  it('keeps a quiet connection with --heartbeat, and replaces a black-holed one', async () => {
+    const { proxy } = await serverBehindProxy();
+    const heartbeat = ['--heartbeat', '150', '--heartbeat-timeout', '150'];
+    const cli = runCli(['--ack', ...heartbeat, ...quick, proxy.url]);
+    await cli.waitFor('stderr', /● connected/);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(cli.stderr()).not.toContain('reconnecting');
+
+    proxy.blackhole(true);
+    await cli.waitFor('stderr', /◌ reconnecting.*\(last close 1006 heartbeat timeout\)/);
+    proxy.blackhole(false);
+    const mark = cli.stderr().length;
+    await cli.waitFor('stderr', /● connected/, 5000, mark);
+    cli.end();
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('without --ack, confirms delivery by the clean close after stdin ends', async () => {
+    const { server, proxy } = await serverBehindProxy();
+    const cli = runCli([...quick, proxy.url]);
+    cli.type('plain one', 'plain two');
+    cli.end();
+    expect(await cli.exited).toBe(0);
+    expect(server.received).toEqual(['plain one', 'plain two']);
+    expect(cli.stderr()).toMatch(/2 messages: 2 delivered \(exit 0\)/);
+  });
+
+  it('exits 1 on a fatal close (HTTP 401 at upgrade), saying why', async () => {
+    const { server } = await serverBehindProxy();
+    server.admission = { kind: 'refuse', status: 401 };
+    const cli = runCli([...quick, server.url]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(/✕ failed: 1006 HTTP 401/);
+    expect(server.upgrades).toBe(1);
+  });
+
+  it('exits 1 once --max-attempts attempts have failed', async () => {
+    const { proxy } = await serverBehindProxy();
+    proxy.refuse(true);
+    const cli = runCli(['--max-attempts', '2', ...quick, proxy.url]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(/✕ failed/);
+    expect(proxy.accepted).toBe(3);
+  });
+
+  it('exits 3 when --drain-timeout expires with messages undelivered', async () => {
+    const { proxy } = await serverBehindProxy();
+    proxy.refuse(true);
+    const cli = runCli(['--ack', '--drain-timeout', '300', ...quick, proxy.url]);
+    cli.type('nobody hears this');
+    cli.end();
+    expect(await cli.exited).toBe(3);
+    expect(cli.stderr()).toMatch(/1 message: 1 dropped \(exit 3\)/);
+  });
+
+  it('with --keep-open, stays connected after stdin ends, until SIGTERM (exit 143)', async () => {
+    const { server } = await serverBehindProxy();
+    const cli = runCli(['--keep-open', '--ack', server.url]);
+    cli.type('last words');
+    cli.end();
+    await until(() => server.received.length === 1, 5000, 'the message');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(cli.child.exitCode).toBeNull();
+    for (const client of server.clients) client.send('still listening');
+    await cli.waitFor('stdout', /^still listening\n/m);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(143);
+    expect(cli.stderr()).toMatch(/1 message: 1 acked \(exit 143\)/);
+  });
+
+  it('closes politely and exits 130 on SIGINT', async () => {
+    const { server } = await serverBehindProxy();
+    const cli = runCli([server.url]);
+    await cli.waitFor('stderr', /● connected/);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(130);
+    await until(() => server.clients.size === 0, 2000, 'the server to see the close');
+  });
+});

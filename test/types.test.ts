@@ -1,0 +1,169 @@
+/**
+ * Type tests for the public API. `expectTypeOf` does nothing at run time: the
+ * assertions are checked by `npm run typecheck` (tsc over test/), so a change
+ * to a public type fails `npm test` here first.
+ */
+
+import { describe, expectTypeOf, it } from 'vitest';
+import type { Actor, InspectionEvent, Observer } from 'xstate';
+import {
+  type Backoff,
+  type BackoffOptions,
+  backoff,
+  type CloseInfo,
+  type Connection,
+  type ConnectionMachine,
+  type ConnectionOptions,
+  ConnectionState,
+  createConnection,
+  createConnectionActor,
+  exponentialDelay,
+  type FatalCloseError,
+  formatStatus,
+  type IncomingData,
+  isFinalState,
+  type Jitter,
+  jsonAck,
+  type LifelineError,
+  type LifelineErrorCode,
+  type OptionRangeError,
+  type OptionTypeError,
+  type OutgoingData,
+  type Receipt,
+  type ReceiptState,
+  type Status,
+  type StatusState,
+  type SyncContext,
+  type SyncResult,
+  type SyncReturn,
+  statusOf,
+} from '../src/index.js';
+import {
+  type RunningInspector,
+  type StartInspectorOptions,
+  startInspector,
+} from '../src/inspect.js';
+import { type Admission, createUpgradePacer, type UpgradePacer } from '../src/server/index.js';
+
+describe('public types', () => {
+  it('createConnection takes ConnectionOptions and returns a Connection', () => {
+    expectTypeOf(createConnection).parameters.toEqualTypeOf<[ConnectionOptions]>();
+    expectTypeOf(createConnection).returns.toEqualTypeOf<Connection>();
+    expectTypeOf<ConnectionOptions['url']>().toEqualTypeOf<
+      string | URL | (() => string | URL | Promise<string | URL>)
+    >();
+    expectTypeOf<ConnectionOptions>().toHaveProperty('ack');
+    expectTypeOf<{ url: string }>().toExtend<ConnectionOptions>();
+    expectTypeOf(createConnection).toBeCallableWith({ url: 'ws://127.0.0.1:9/', ack: true });
+    const options = (value: ConnectionOptions) => value;
+    // @ts-expect-error: a misspelt option is a type error (and a run-time one)
+    options({ url: 'ws://127.0.0.1:9/', backof: {} });
+    // @ts-expect-error: jitter is one of four names
+    options({ url: 'ws://127.0.0.1:9/', backoff: { jitter: 'lots' } });
+    // @ts-expect-error: url is required
+    options({ ack: true });
+  });
+
+  it('a Connection sends any outgoing data, returning a Receipt, and reports a Status', () => {
+    expectTypeOf<Connection['send']>().parameters.toEqualTypeOf<[OutgoingData]>();
+    expectTypeOf<Connection['send']>().returns.toEqualTypeOf<Receipt>();
+    expectTypeOf<string>().toExtend<OutgoingData>();
+    expectTypeOf<Uint8Array>().toExtend<OutgoingData>();
+    expectTypeOf<ArrayBuffer>().toExtend<OutgoingData>();
+    expectTypeOf<Blob>().toExtend<OutgoingData>();
+    expectTypeOf<number>().not.toExtend<OutgoingData>();
+    expectTypeOf<Connection['status']>().toEqualTypeOf<Status>();
+    expectTypeOf<Connection['onMessage']>()
+      .parameter(0)
+      .toEqualTypeOf<(data: IncomingData) => void>();
+    expectTypeOf<Connection['onMessage']>().returns.toEqualTypeOf<() => void>();
+    expectTypeOf<Connection['subscribe']>().parameter(0).toEqualTypeOf<(status: Status) => void>();
+    expectTypeOf<Connection['onError']>()
+      .parameter(0)
+      .toEqualTypeOf<(error: LifelineError) => void>();
+    expectTypeOf<Connection['close']>().parameters.toEqualTypeOf<
+      [code?: number, reason?: string]
+    >();
+    expectTypeOf<Connection['actor']>().toEqualTypeOf<Actor<ConnectionMachine>>();
+  });
+
+  it('a Status is a small plain object with a closed set of states', () => {
+    expectTypeOf<StatusState>().toEqualTypeOf<
+      'connecting' | 'connected' | 'syncing' | 'reconnecting' | 'offline' | 'failed' | 'closed'
+    >();
+    expectTypeOf<Status>().toEqualTypeOf<{
+      state: StatusState;
+      attempt: number;
+      retryAt: number | null;
+      lastClose: CloseInfo | null;
+      queued: number;
+      inFlight: number;
+    }>();
+    expectTypeOf(formatStatus).parameters.toEqualTypeOf<[status: Status, now?: number]>();
+    expectTypeOf(formatStatus).returns.toBeString();
+    expectTypeOf(statusOf).returns.toEqualTypeOf<Status>();
+  });
+
+  it('a Receipt settles to itself, with a state and maybe an error', () => {
+    expectTypeOf<Receipt['id']>().toBeNumber();
+    expectTypeOf<Receipt['state']>().toEqualTypeOf<ReceiptState>();
+    expectTypeOf<Receipt['settled']>().toEqualTypeOf<Promise<Receipt>>();
+    expectTypeOf<Receipt['error']>().toEqualTypeOf<LifelineError | undefined>();
+    expectTypeOf<ReceiptState>().toEqualTypeOf<
+      'queued' | 'sent' | 'acked' | 'delivered' | 'unconfirmed' | 'dropped' | 'rejected'
+    >();
+    expectTypeOf(isFinalState).toEqualTypeOf<(state: ReceiptState) => boolean>();
+  });
+
+  it('sync gets a SyncContext and may return { ackedThrough } or nothing', () => {
+    type Sync = NonNullable<ConnectionOptions['sync']>;
+    expectTypeOf<Sync>().parameter(0).toEqualTypeOf<SyncContext>();
+    expectTypeOf<() => Promise<void>>().toExtend<Sync>();
+    expectTypeOf<() => Promise<{ ackedThrough: number }>>().toExtend<Sync>();
+    expectTypeOf<() => { ackedThrough: number }>().toExtend<Sync>();
+    expectTypeOf<() => Promise<{ ackedThrough: string }>>().not.toExtend<Sync>();
+    expectTypeOf<SyncResult>().toExtend<SyncReturn>();
+    expectTypeOf<undefined>().toExtend<SyncReturn>();
+    expectTypeOf<SyncContext['signal']>().toEqualTypeOf<AbortSignal>();
+  });
+
+  it('backoff is typed end to end', () => {
+    expectTypeOf(exponentialDelay).returns.toBeNumber();
+    expectTypeOf(backoff).returns.toEqualTypeOf<Backoff>();
+    expectTypeOf<Backoff['next']>().returns.toEqualTypeOf<Backoff>();
+    expectTypeOf<Jitter>().toEqualTypeOf<'none' | 'full' | 'equal' | 'decorrelated'>();
+    expectTypeOf<BackoffOptions['jitter']>().toEqualTypeOf<Jitter | undefined>();
+  });
+
+  it('errors have stable codes and keep their built-in bases', () => {
+    expectTypeOf<FatalCloseError>().toExtend<LifelineError>();
+    expectTypeOf<LifelineError['code']>().toEqualTypeOf<LifelineErrorCode>();
+    expectTypeOf<OptionTypeError>().toExtend<TypeError>();
+    expectTypeOf<OptionRangeError>().toExtend<RangeError>();
+    expectTypeOf<OptionTypeError['code']>().toEqualTypeOf<'ERR_LIFELINE_INVALID_OPTION'>();
+    expectTypeOf<OptionRangeError['option']>().toBeString();
+  });
+
+  it('the statechart and the ack envelope are typed', () => {
+    expectTypeOf(createConnectionActor).returns.toEqualTypeOf<Actor<ConnectionMachine>>();
+    expectTypeOf(ConnectionState.Waiting).toBeString();
+    expectTypeOf(jsonAck.stamp).returns.toEqualTypeOf<OutgoingData>();
+    expectTypeOf(jsonAck.read).returns.toEqualTypeOf<number | undefined>();
+  });
+
+  it('lifeline/server: the upgrade pacer', () => {
+    expectTypeOf(createUpgradePacer).returns.toEqualTypeOf<UpgradePacer>();
+    expectTypeOf<Parameters<typeof createUpgradePacer>[0]>().toHaveProperty('rate');
+    expectTypeOf<Admission>().not.toBeAny();
+  });
+
+  it('the inspector helper feeds createConnection', () => {
+    expectTypeOf(startInspector).parameters.toEqualTypeOf<[options?: StartInspectorOptions]>();
+    expectTypeOf(startInspector).returns.toEqualTypeOf<Promise<RunningInspector>>();
+    expectTypeOf<RunningInspector['inspect']>().toEqualTypeOf<Observer<InspectionEvent>>();
+    expectTypeOf<RunningInspector['inspect']>().toExtend<
+      NonNullable<ConnectionOptions['inspect']>
+    >();
+    expectTypeOf<RunningInspector['page']>().toEqualTypeOf<string | undefined>();
+  });
+});
