@@ -118,8 +118,10 @@ export interface ConnectionOptions extends Omit<ConnectionMachineInput, 'now'> {
   /** Subprotocols offered to the server. */
   protocols?: string | string[];
   /**
-   * The WebSocket constructor.
-   * @default globalThis.WebSocket, else the `ws` package
+   * The WebSocket constructor. In Node the `ws` package is used even where a
+   * global `WebSocket` exists (Node 22): the global one cannot send ping
+   * frames, so the heartbeat could not probe a quiet socket, and takes no `ca`.
+   * @default the `ws` package in Node, else `globalThis.WebSocket`
    */
   WebSocket?: WebSocketConstructor;
   /** A third argument for the constructor: `ws`'s options (`ca`, `headers`, `perMessageDeflate` ...). */

@@ -53,7 +53,9 @@ let defaultConstructor: Promise<WebSocketConstructor> | undefined;
 /** The global WebSocket where there is one, else `ws` (loaded only then). */
 function platformWebSocket(): Promise<WebSocketConstructor> {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (global) return Promise.resolve(global);
+  // Node 22's global WebSocket cannot send ping frames or take `ca`: in Node, `ws` is the better socket.
+  const inNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  if (global && !inNode) return Promise.resolve(global);
   defaultConstructor ??= import('ws').then(
     (module) => (module.default ?? module) as unknown as WebSocketConstructor,
   );

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { wakeCheckInterval, wakeProbeTimeout } from '../../src/liveness.js';
 import type { Receipt } from '../../src/receipt.js';
@@ -58,6 +58,30 @@ describe('half-open sockets', () => {
       `black hole: noticed after ${detectedIn} ms (interval ${heartbeat.interval} + timeout ${heartbeat.timeout}); ` +
         `${intoTheHole.length} messages sent into it, all delivered after reconnecting`,
     );
+  });
+
+  it("in Node, uses ws even where a global WebSocket exists (Node 22's cannot ping), so a black hole is still seen", async () => {
+    let globalConstructed = 0;
+    vi.stubGlobal(
+      'WebSocket',
+      class GlobalWebSocketWithoutPing {
+        constructor() {
+          globalConstructed += 1;
+          throw new Error('the global WebSocket was used');
+        }
+      },
+    );
+    onTestFinished(() => {
+      vi.unstubAllGlobals();
+    });
+    const { proxy, connect } = await network();
+    const connection = connect({ heartbeat });
+    await statusWhere(connection, (s) => s.state === 'connected');
+    proxy.blackhole(true);
+    const noticed = await statusWhere(connection, (s) => s.state !== 'connected', 5000);
+    proxy.blackhole(false);
+    expect(noticed.lastClose?.reason).toBe('heartbeat timeout');
+    expect(globalConstructed).toBe(0);
   });
 
   it('keeps a quiet but healthy connection: pongs answer the probes', async () => {
