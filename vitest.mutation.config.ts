@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+import { LoadFailureAsFailedTest, QuickFilesFirst } from './test/support/mutation-run.js';
+
+/**
+ * The tests `npm run test:mutation` (Stryker) runs against each mutant of
+ * src/backoff.ts, src/machine.ts, src/outbox.ts and src/status.ts: the unit
+ * tests of the pure modules. No sockets, no child processes, no compiler:
+ * the integration, reliability, server and demo tests are slow and add
+ * nothing for these modules.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/docs.test.ts',
+      'test/validation.test.ts',
+      'test/backoff*.test.ts',
+      'test/seed.test.ts',
+      'test/machine*.test.ts',
+      'test/model/**/*.test.ts',
+      'test/status*.test.ts',
+      'test/outbox*.test.ts',
+      'test/receipt.test.ts',
+      'test/retry-after.test.ts',
+      'test/liveness.test.ts',
+    ],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    reporters: [new LoadFailureAsFailedTest(), 'default'],
+    sequence: { sequencer: QuickFilesFirst },
+  },
+});
