@@ -79,7 +79,7 @@ export {
 } from './outbox.js';
 export { printable } from './printable.js';
 export { isFinalState, Receipt, type ReceiptState } from './receipt.js';
-export { parseRetryAfter } from './retry-after.js';
+export { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from './retry-after.js';
 export {
   formatStatus,
   type Status,

@@ -17,7 +17,10 @@ import { maxTimerDelay } from './validate.js';
 /** The close codes lifeline records for closes it decides itself (no frame was received). */
 export const abnormalClosure = 1006;
 
-/** Jitter added to a server's `Retry-After` or floor: the header's resolution is whole seconds. */
+/**
+ * The most jitter added to a server's schedule or floor, in ms, unless the
+ * event says how precise it is: `Retry-After` counts whole seconds.
+ */
 export const retryAfterSpread = 1000;
 
 /**
@@ -33,6 +36,12 @@ export interface DropEvent {
   /** The HTTP status when the server refused the upgrade. */
   status?: number;
   retryAfter?: number;
+  /**
+   * How precise `retryAfter` is, in ms: the spread added to it is up to this
+   * much (a `Retry-After-Ms` header is precise to the millisecond).
+   * @default retryAfterSpread
+   */
+  retryAfterPrecision?: number;
 }
 
 /** Everything the connection machine reacts to. Inbound messages are deliberately absent. */
@@ -57,7 +66,7 @@ export interface ConnectionContext {
   attempt: number;
   /** How the last socket closed (or why the attempt was abandoned). */
   lastClose: CloseInfo | null;
-  /** The server's schedule for the next attempt, in ms (HTTP `Retry-After`), consumed by the next wait. */
+  /** The server's schedule for the next attempt, in ms (HTTP `Retry-After`) plus its spread, consumed by the next wait. */
   retryAfter: number | null;
   /** A floor on the next delay, in ms, from the close policy (1013), consumed by the next wait. */
   retryFloor: number | null;
@@ -82,8 +91,8 @@ function sessionInput({ context }: { context: ConnectionContext }): TransportInp
   return { attempt: context.attempt, isReconnect: context.attempt > 0 };
 }
 
-function spreadFor(backoff: ResolvedBackoffOptions): number {
-  return backoff.jitter === 'none' ? 0 : safeRandom(backoff) * retryAfterSpread;
+function spreadFor(backoff: ResolvedBackoffOptions, precision = retryAfterSpread): number {
+  return backoff.jitter === 'none' ? 0 : safeRandom(backoff) * precision;
 }
 
 /** The user's random source where it behaves, else Math.random: a bad draw must not stop reconnecting. */
@@ -179,9 +188,20 @@ export const connectionMachine = setup({
       const disposition = classify(context, event);
       const floor = disposition.action === 'retry-after' ? disposition.delay : null;
       const scheduled = event.retryAfter;
+      const precision = event.retryAfterPrecision;
       return {
         lastClose: closeOf(event),
-        retryAfter: typeof scheduled === 'number' && scheduled >= 0 ? scheduled : null,
+        // The spread is drawn now, when the event says how precise the schedule is.
+        retryAfter:
+          typeof scheduled === 'number' && scheduled >= 0
+            ? scheduled +
+              spreadFor(
+                context.config.backoff,
+                typeof precision === 'number' && precision >= 0 && precision <= retryAfterSpread
+                  ? precision
+                  : retryAfterSpread,
+              )
+            : null,
         retryFloor: floor,
       };
     }),
@@ -199,7 +219,7 @@ export const connectionMachine = setup({
       const { retryAfter, retryFloor } = context;
       let delay = backoffDelay(context);
       // The server's schedule replaces the backoff: a pacing server gives each client its own turn.
-      if (retryAfter !== null) delay = retryAfter + spreadFor(backoff);
+      if (retryAfter !== null) delay = retryAfter;
       else if (retryFloor !== null) delay = Math.max(delay, retryFloor + spreadFor(backoff));
       // Whole milliseconds: timers have that resolution, and status shows retryAt.
       delay = Math.round(Math.min(maxTimerDelay, delay));

@@ -24,3 +24,38 @@ export function parseRetryAfter(
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/**
+ * The most spread added to a `Retry-After-Ms` schedule, in ms. The header
+ * gives each client its own slot, a few ms wide; the spread only keeps
+ * clients told the same time from arriving in the same instant.
+ *
+ * @example
+ * ```ts
+ * import { retryAfterPrecision } from 'lifeline';
+ *
+ * retryAfterPrecision; // 100
+ * ```
+ */
+export const retryAfterPrecision = 100;
+
+/**
+ * Reads a `Retry-After-Ms` header (whole milliseconds, as `lifeline/server`'s
+ * pacer and some HTTP APIs send beside `Retry-After`). Returns undefined when
+ * it is absent or not a whole number of milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfterMs } from 'lifeline';
+ *
+ * parseRetryAfterMs('4250'); // 4250
+ * parseRetryAfterMs('soon'); // undefined
+ * ```
+ */
+export function parseRetryAfterMs(
+  header: string | readonly string[] | undefined,
+): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value || !/^\d{1,10}$/.test(value)) return undefined;
+  return Number(value);
+}

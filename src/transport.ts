@@ -12,7 +12,7 @@ import { Liveness } from './liveness.js';
 import type { ConnectionEvent, DropEvent, TransportInput } from './machine.js';
 import { isOutgoing } from './outbox.js';
 import { WriteLedger } from './receipt.js';
-import { parseRetryAfter } from './retry-after.js';
+import { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from './retry-after.js';
 
 const connecting = 0;
 const open = 1;
@@ -118,7 +118,9 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
     let session: SocketSession | undefined;
     let liveness: Liveness | undefined;
     let over = false;
-    let refusal: { status: number; retryAfter: number | undefined } | undefined;
+    let refusal:
+      | { status: number; retryAfter: number | undefined; retryAfterPrecision?: number }
+      | undefined;
     let socketError: unknown;
     let pingMark = 0;
 
@@ -191,10 +193,14 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
             resume?: () => void;
           },
         ) => {
-          refusal = {
-            status: response.statusCode,
-            retryAfter: parseRetryAfter(response.headers['retry-after'], Date.now()),
-          };
+          const preciseMs = parseRetryAfterMs(response.headers['retry-after-ms']);
+          refusal =
+            preciseMs === undefined
+              ? {
+                  status: response.statusCode,
+                  retryAfter: parseRetryAfter(response.headers['retry-after'], Date.now()),
+                }
+              : { status: response.statusCode, retryAfter: preciseMs, retryAfterPrecision };
           response.resume?.();
           created.terminate?.();
         }) as never);
@@ -215,12 +221,13 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
         const tls = tlsFailure(socketError);
         const violation = protocolViolation(socketError);
         if (refusal) {
-          const { status, retryAfter } = refusal;
+          const { status, retryAfter, retryAfterPrecision } = refusal;
           drop({
             code: 1006,
             reason: `HTTP ${status}`,
             status,
             ...(retryAfter === undefined ? {} : { retryAfter }),
+            ...(retryAfterPrecision === undefined ? {} : { retryAfterPrecision }),
           });
         } else if (tls) {
           drop({ code: 1015, reason: `TLS: ${tls}` });

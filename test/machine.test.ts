@@ -145,6 +145,16 @@ describe('server hints', () => {
     harness.actor.stop();
   });
 
+  it('spreads a precise schedule (Retry-After-Ms) by its precision, not by a whole second', () => {
+    const harness = startHarness({ backoff: { jitter: 'full', random: () => 0.5 } });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ ...drop, retryAfter: 4250, retryAfterPrecision: 100 });
+    expect(fireTimer(harness, 'reconnectDelay')).toBe(4250 + 50);
+    harness.actor.send({ ...drop, retryAfter: 4250, retryAfterPrecision: Number.NaN });
+    expect(harness.actor.getSnapshot().context.retryDelay).toBe(4250 + retryAfterSpread / 2);
+    harness.actor.stop();
+  });
+
   it('follows a server schedule even when it is shorter than the backoff', () => {
     const harness = startHarness(seedSchedule);
     harness.actor.send({ type: 'START' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../src/retry-after.js';
+import { parseRetryAfter, parseRetryAfterMs } from '../src/retry-after.js';
 
 const now = Date.parse('2025-06-01T12:00:00Z');
 
@@ -77,5 +77,19 @@ describe('parseRetryAfter: repeated header (array)', () => {
   it('gives undefined for an empty array or an unreadable first value', () => {
     expect(parseRetryAfter([], now)).toBeUndefined();
     expect(parseRetryAfter(['soon', '3'], now)).toBeUndefined();
+  });
+});
+
+describe('parseRetryAfterMs', () => {
+  it('reads whole milliseconds', () => {
+    expect(parseRetryAfterMs('4250')).toBe(4250);
+    expect(parseRetryAfterMs(' 0 ')).toBe(0);
+    expect(parseRetryAfterMs(['15', '99'])).toBe(15);
+  });
+
+  it('gives undefined for anything else, so Retry-After is used instead', () => {
+    for (const header of [undefined, '', '1.5', '-3', '1e3', 'soon', '12345678901', []]) {
+      expect(parseRetryAfterMs(header)).toBeUndefined();
+    }
   });
 });

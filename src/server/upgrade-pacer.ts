@@ -21,8 +21,10 @@ export type Admission =
   | { admitted: true }
   | {
       admitted: false;
-      /** Seconds until this client's turn, for the `Retry-After` header. */
+      /** Seconds until this client's turn, rounded up, for the `Retry-After` header. */
       retryAfter: number;
+      /** Milliseconds until this client's turn, for the `Retry-After-Ms` header. */
+      retryAfterMs: number;
     };
 
 /** The callback `ws`'s `verifyClient` hands over: accept, or refuse with a status and headers. */
@@ -39,7 +41,8 @@ export interface UpgradePacer {
   admit(): Admission;
   /**
    * A `verifyClient` for `new WebSocketServer({ verifyClient })`: refused
-   * clients get HTTP 503 with a `Retry-After` that gives each its own turn.
+   * clients get HTTP 503 with a `Retry-After` (and `Retry-After-Ms`) that
+   * gives each its own turn.
    */
   verifyClient(info: unknown, callback: VerifyClientCallback): void;
   /** Upgrades admitted and refused so far. */
@@ -50,8 +53,9 @@ export interface UpgradePacer {
  * A token bucket for upgrades with a virtual queue: a client that finds no
  * token is told, in `Retry-After`, the time of the next free slot, and the
  * slot after it goes to the next refused client. A reconnecting fleet is thus
- * admitted at the server's pace instead of storming it; lifeline clients
- * honour `Retry-After`, adding up to a second of spread (its resolution).
+ * admitted at the server's pace instead of storming it. lifeline clients
+ * read `Retry-After-Ms` and return at their slot (plus up to 100 ms of
+ * spread); other clients get `Retry-After` in whole seconds, rounded up.
  *
  * @example
  * ```ts
@@ -87,9 +91,10 @@ export function createUpgradePacer(options: UpgradePacerOptions): UpgradePacer {
     }
     horizon = Math.max(horizon, at) + interval;
     counts.refused += 1;
-    // Whole seconds (the header's resolution), rounded up: a client back before its slot finds no
-    // token and is refused again; the client spreads its return over the following second.
-    return { admitted: false, retryAfter: Math.ceil((horizon - at) / 1000) };
+    const wait = horizon - at;
+    // Retry-After counts whole seconds, so it is rounded up: a client back before its slot finds no
+    // token and is refused again. Retry-After-Ms gives the slot itself to clients that read it.
+    return { admitted: false, retryAfter: Math.ceil(wait / 1000), retryAfterMs: Math.ceil(wait) };
   };
 
   return {
@@ -101,6 +106,7 @@ export function createUpgradePacer(options: UpgradePacerOptions): UpgradePacer {
       else {
         callback(false, 503, 'Service Unavailable', {
           'Retry-After': String(admission.retryAfter),
+          'Retry-After-Ms': String(admission.retryAfterMs),
         });
       }
     },

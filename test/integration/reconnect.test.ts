@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { nextDelay, resolveBackoffOptions } from '../../src/backoff.js';
 import { FatalCloseError, type LifelineError } from '../../src/errors.js';
+import { retryAfterPrecision } from '../../src/retry-after.js';
 import { network, statusWhere, turn, until } from '../support/integration.js';
 
 describe('reconnecting over real sockets', () => {
@@ -74,7 +75,22 @@ describe('reconnecting over real sockets', () => {
     expect(proxy.accepted).toBe(4);
   });
 
-  it('honours HTTP 503 Retry-After at upgrade as a floor on the next delay', async () => {
+  it('waits exactly the Retry-After-Ms slot (plus at most 100 ms) when the server gives one', async () => {
+    const { server, connect } = await network();
+    server.admission = { kind: 'refuse', status: 503, retryAfter: '3', retryAfterMs: '2250' };
+    const before = Date.now();
+    const connection = connect({ url: server.url, backoff: { jitter: 'none', initialDelay: 10 } });
+    const waiting = await statusWhere(
+      connection,
+      (s) => s.state === 'reconnecting' && s.retryAt !== null,
+    );
+    expect(waiting.lastClose).toEqual({ code: 1006, reason: 'HTTP 503', status: 503 });
+    const delay = (waiting.retryAt ?? 0) - before;
+    expect(delay).toBeGreaterThanOrEqual(2250);
+    expect(delay).toBeLessThanOrEqual(2250 + retryAfterPrecision + (Date.now() - before));
+  });
+
+  it('follows HTTP 503 Retry-After at upgrade instead of the backoff delay', async () => {
     const { server, connect } = await network();
     server.admission = { kind: 'refuse', status: 503, retryAfter: '7' };
     const connection = connect({ url: server.url, backoff: { jitter: 'none', initialDelay: 10 } });

@@ -246,7 +246,7 @@ describe('fuzz: option objects', () => {
 });
 
 describe('fuzz: option values every WebSocket refuses', () => {
-  // Accepted, each would fail every attempt with the same SyntaxError, forever.
+  // Each would make every attempt fail with the same SyntaxError, forever: so they are refused up front.
   it.each([
     ['url', { url: 'ws://127.0.0.1:1/chat#room' }],
     ['protocols', { url: 'ws://127.0.0.1:1/', protocols: 'chat v2' }],

@@ -60,29 +60,29 @@ describe('createUpgradePacer: the token bucket', () => {
     ]);
   });
 
-  it('gives each refused client the next free slot of a virtual queue, in whole seconds', () => {
+  it('gives each refused client the next free slot of a virtual queue', () => {
     const clock = manualClock();
     const pacer = createUpgradePacer({ rate: 1, burst: 1, now: clock.now });
     expect(pacer.admit().admitted).toBe(true);
     expect([pacer.admit(), pacer.admit(), pacer.admit()]).toEqual([
-      { admitted: false, retryAfter: 1 },
-      { admitted: false, retryAfter: 2 },
-      { admitted: false, retryAfter: 3 },
+      { admitted: false, retryAfter: 1, retryAfterMs: 1000 },
+      { admitted: false, retryAfter: 2, retryAfterMs: 2000 },
+      { admitted: false, retryAfter: 3, retryAfterMs: 3000 },
     ]);
     // The slot promised first has come: a token is there again.
     clock.set(1000);
     expect(pacer.admit().admitted).toBe(true);
   });
 
-  it('rounds the wait up to whole seconds: a slot 10 ms away answers Retry-After 1', () => {
+  it('rounds Retry-After up to whole seconds (a slot 10 ms away answers 1); Retry-After-Ms is the slot', () => {
     const clock = manualClock();
     const pacer = createUpgradePacer({ rate: 100, burst: 1, now: clock.now });
     pacer.admit();
     const waits = Array.from({ length: 150 }, () => pacer.admit());
-    expect(waits[0]).toEqual({ admitted: false, retryAfter: 1 });
-    expect(waits[99]).toEqual({ admitted: false, retryAfter: 1 });
-    expect(waits[100]).toEqual({ admitted: false, retryAfter: 2 });
-    expect(waits[149]).toEqual({ admitted: false, retryAfter: 2 });
+    expect(waits[0]).toEqual({ admitted: false, retryAfter: 1, retryAfterMs: 10 });
+    expect(waits[99]).toEqual({ admitted: false, retryAfter: 1, retryAfterMs: 1000 });
+    expect(waits[100]).toEqual({ admitted: false, retryAfter: 2, retryAfterMs: 1010 });
+    expect(waits[149]).toEqual({ admitted: false, retryAfter: 2, retryAfterMs: 1500 });
   });
 
   it('does not keep promising slots in the past: the queue restarts from now', () => {
@@ -93,10 +93,10 @@ describe('createUpgradePacer: the token bucket', () => {
     pacer.admit();
     clock.set(100_000);
     pacer.admit();
-    expect(pacer.admit()).toEqual({ admitted: false, retryAfter: 1 });
+    expect(pacer.admit()).toEqual({ admitted: false, retryAfter: 1, retryAfterMs: 1000 });
   });
 
-  it("answers ws's verifyClient: accepted, or 503 with Retry-After", () => {
+  it("answers ws's verifyClient: accepted, or 503 with Retry-After and Retry-After-Ms", () => {
     const pacer = createUpgradePacer({ rate: 1, burst: 1, now: () => 0 });
     const calls: Parameters<VerifyClientCallback>[] = [];
     const callback: VerifyClientCallback = (...args) => {
@@ -104,7 +104,10 @@ describe('createUpgradePacer: the token bucket', () => {
     };
     pacer.verifyClient({}, callback);
     pacer.verifyClient({}, callback);
-    expect(calls).toEqual([[true], [false, 503, 'Service Unavailable', { 'Retry-After': '1' }]]);
+    expect(calls).toEqual([
+      [true],
+      [false, 503, 'Service Unavailable', { 'Retry-After': '1', 'Retry-After-Ms': '1000' }],
+    ]);
     expect(pacer.verifyClient.length).toBe(2); // ws calls a two-argument verifyClient asynchronously
   });
 

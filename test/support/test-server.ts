@@ -8,7 +8,7 @@ export type Admission =
   /** Accept the upgrade, then close at once: a flapping server. */
   | { kind: 'flap'; code?: number }
   /** Answer the upgrade with an HTTP status (503 with `Retry-After`, 401 ...). */
-  | { kind: 'refuse'; status: number; retryAfter?: string };
+  | { kind: 'refuse'; status: number; retryAfter?: string; retryAfterMs?: string };
 
 /**
  * A `ws` server on 127.0.0.1, port 0, speaking lifeline's default ack
@@ -88,7 +88,9 @@ export class TestServer {
     this.upgrades += 1;
     const admission = this.admission;
     if (admission.kind === 'refuse') {
-      const retryAfter = admission.retryAfter ? `Retry-After: ${admission.retryAfter}\r\n` : '';
+      const retryAfter =
+        (admission.retryAfter ? `Retry-After: ${admission.retryAfter}\r\n` : '') +
+        (admission.retryAfterMs ? `Retry-After-Ms: ${admission.retryAfterMs}\r\n` : '');
       socket.end(
         `HTTP/1.1 ${admission.status} Refused\r\n${retryAfter}Connection: close\r\nContent-Length: 0\r\n\r\n`,
       );
