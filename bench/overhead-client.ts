@@ -1,0 +1,305 @@
+/**
+ * The client side of the overhead benchmark, one library per process:
+ *   overhead-client.ts throughput <library,library...> <wsPort> <ioPort> <messages> <rounds>
+ *   overhead-client.ts idle <library> <wsPort> <ioPort> <connections>
+ *   overhead-client.ts actor
+ * Each library is used directly, as an application would (no adapter), with
+ * its defaults. Prints one JSON line on stdout.
+ */
+import { WebSocket as PartySocket } from 'partysocket';
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+import { fromCallback, SimulatedClock } from 'xstate';
+import { createConnection } from '../src/connection.js';
+import { createConnectionActor } from '../src/connection-actor.js';
+import { type ConnectionEvent, connectionMachine, type TransportInput } from '../src/machine.js';
+import { payload } from './overhead-shared.js';
+import { ReconnectingWebSocket } from './peers/reconnecting-websocket.js';
+
+interface Direct {
+  ready: Promise<void>;
+  send(text: string): void;
+  onMessage(listener: (text: string) => void): void;
+  close(): void;
+}
+
+interface Ports {
+  ws: number;
+  io: number;
+}
+
+type Connector = (
+  ports: Ports,
+  options?: { inspect?: (event: { type: string }) => void },
+) => Direct;
+
+const once = (subscribe: (resolve: () => void) => void) =>
+  new Promise<void>((resolve) => subscribe(resolve));
+
+const connectors: Record<string, Connector> = {
+  lifeline: (ports, options) => {
+    const connection = createConnection({
+      url: `ws://127.0.0.1:${ports.ws}/`,
+      ...(options?.inspect ? { inspect: options.inspect } : {}),
+    });
+    return {
+      ready: once((resolve) => {
+        connection.subscribe((status) => {
+          if (status.state === 'connected') resolve();
+        });
+      }),
+      send: (text) => {
+        connection.send(text);
+      },
+      onMessage: (listener) => {
+        connection.onMessage((data) => listener(data as string));
+      },
+      close: () => connection.close(),
+    };
+  },
+  ws: (ports) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${ports.ws}/`);
+    socket.on('error', () => undefined);
+    return {
+      ready: once((resolve) => socket.once('open', resolve)),
+      send: (text) => socket.send(text),
+      // Text as a string, as lifeline and the WebSocket API deliver it.
+      onMessage: (listener) =>
+        socket.on('message', (data, isBinary) => listener(isBinary ? '' : data.toString())),
+      close: () => socket.terminate(),
+    };
+  },
+  'reconnecting-websocket': (ports) => {
+    const socket = new ReconnectingWebSocket(`ws://127.0.0.1:${ports.ws}/`, undefined, {
+      WebSocket,
+    });
+    return {
+      ready: once((resolve) => socket.addEventListener('open', () => resolve())),
+      send: (text) => socket.send(text),
+      onMessage: (listener) =>
+        socket.addEventListener('message', (event) => listener(event.data as string)),
+      close: () => socket.close(),
+    };
+  },
+  partysocket: (ports) => {
+    const socket = new PartySocket(`ws://127.0.0.1:${ports.ws}/`, undefined, { WebSocket });
+    return {
+      ready: once((resolve) => socket.addEventListener('open', () => resolve())),
+      send: (text) => socket.send(text),
+      onMessage: (listener) =>
+        socket.addEventListener('message', (event) => listener(event.data as string)),
+      close: () => socket.close(),
+    };
+  },
+  'socket.io': (ports) => {
+    const socket = io(`http://127.0.0.1:${ports.io}`);
+    return {
+      // Connected, and upgraded from long-polling to WebSocket.
+      ready: once((resolve) => {
+        const check = () => {
+          if (
+            socket.connected &&
+            socket.io.engine?.transport.name === 'websocket' &&
+            !(socket.io.engine as unknown as { upgrading: boolean }).upgrading
+          )
+            resolve();
+          else setTimeout(check, 5);
+        };
+        check();
+      }),
+      send: (text) => {
+        socket.send(text);
+      },
+      onMessage: (listener) => {
+        socket.on('message', (data: string) => listener(data));
+      },
+      close: () => {
+        socket.disconnect();
+      },
+    };
+  },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A message listener whose next awaited text can be waited for. */
+function inbox(connection: Direct) {
+  let waiting: { text: string; resolve: () => void } | null = null;
+  let count = 0;
+  let countTarget = 0;
+  let countDone: (() => void) | null = null;
+  connection.onMessage((text) => {
+    if (waiting && text === waiting.text) {
+      const { resolve } = waiting;
+      waiting = null;
+      resolve();
+      return;
+    }
+    count += 1;
+    if (count === countTarget) countDone?.();
+  });
+  return {
+    next: (text: string) => new Promise<void>((resolve) => (waiting = { text, resolve })),
+    counted: (n: number) =>
+      new Promise<void>((resolve) => {
+        count = 0;
+        countTarget = n;
+        countDone = resolve;
+      }),
+  };
+}
+
+async function sendRun(connect: Connector, ports: Ports, n: number) {
+  const connection = connect(ports);
+  await connection.ready;
+  const messages = inbox(connection);
+  const ready = messages.next('ready');
+  connection.send(`count:${n}`);
+  await ready;
+  const done = messages.next('done');
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  for (let i = 0; i < n; i += 1) connection.send(payload);
+  const loop = performance.now() - start;
+  await done;
+  const total = performance.now() - start;
+  const used = process.cpuUsage(cpuStart);
+  connection.close();
+  return { loop, total, cpu: (used.user + used.system) / 1000, sys: used.system / 1000 };
+}
+
+async function receiveRun(connect: Connector, ports: Ports, n: number) {
+  const connection = connect(ports);
+  await connection.ready;
+  const messages = inbox(connection);
+  const all = messages.counted(n);
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  connection.send(`blast:${n}`);
+  await all;
+  const total = performance.now() - start;
+  const used = process.cpuUsage(cpuStart);
+  connection.close();
+  return { total, cpu: (used.user + used.system) / 1000 };
+}
+
+async function throughput(libraries: string[], ports: Ports, n: number, rounds: number) {
+  const send: Record<string, { loop: number; total: number; cpu: number; sys: number }[]> = {};
+  const receive: Record<string, { total: number; cpu: number }[]> = {};
+  for (const library of libraries) {
+    send[library] = [];
+    receive[library] = [];
+  }
+  // Interleaved: every round runs every library, in a rotating order, so that
+  // they all meet the same machine; the first round warms up and is dropped.
+  for (let round = 0; round <= rounds; round += 1) {
+    const order = libraries.map((_, i) => libraries[(i + round) % libraries.length] as string);
+    for (const library of order) {
+      const connect = connectors[library] as Connector;
+      const sent = await sendRun(connect, ports, n);
+      const received = await receiveRun(connect, ports, n);
+      if (round > 0) {
+        send[library]?.push(sent);
+        receive[library]?.push(received);
+      }
+      await sleep(20);
+    }
+  }
+  let machineEvents: number | undefined;
+  if (libraries.includes('lifeline')) {
+    // The same traffic again, counting every event the actor receives once connected.
+    let counting = false;
+    machineEvents = 0;
+    const connection = (connectors.lifeline as Connector)(ports, {
+      inspect: (event) => {
+        if (counting && event.type === '@xstate.event') machineEvents = (machineEvents ?? 0) + 1;
+      },
+    });
+    await connection.ready;
+    await sleep(20);
+    const messages = inbox(connection);
+    counting = true;
+    const all = messages.counted(n);
+    connection.send(`blast:${n}`);
+    await all;
+    for (let i = 0; i < n; i += 1) connection.send(payload);
+    await sleep(200);
+    counting = false;
+    connection.close();
+  }
+  return { send, receive, machineEvents };
+}
+
+async function idle(library: string, ports: Ports, connections: number) {
+  const connect = connectors[library] as Connector;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const settle = async () => {
+    for (let i = 0; i < 4; i += 1) {
+      gc();
+      await sleep(50);
+    }
+  };
+  // Warm up: load every module and code path with a few connections first.
+  const warm = Array.from({ length: 10 }, () => connect(ports));
+  await Promise.all(warm.map((c) => c.ready));
+  await sleep(500);
+  await settle();
+  const before = process.memoryUsage();
+  const open = Array.from({ length: connections }, () => connect(ports));
+  await Promise.all(open.map((c) => c.ready));
+  // Past lifeline's stableAfter and reconnecting-websocket's minUptime (5 s): a settled, idle connection.
+  await sleep(6000);
+  await settle();
+  const after = process.memoryUsage();
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  await sleep(3000);
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallStart);
+  for (const c of [...warm, ...open]) c.close();
+  return {
+    heapPerConnection: (after.heapUsed - before.heapUsed) / connections,
+    rssPerConnection: (after.rss - before.rss) / connections,
+    externalPerConnection: (after.external - before.external) / connections,
+    cpuShare,
+  };
+}
+
+function actorRate() {
+  const clock = new SimulatedClock();
+  const logic = connectionMachine.provide({
+    actors: { transport: fromCallback<ConnectionEvent, TransportInput>(() => undefined) },
+  });
+  const actor = createConnectionActor({ now: () => clock.now() }, { clock, logic }).start();
+  actor.send({ type: 'START' });
+  const drop = { type: 'DROP', code: 1006, reason: '' } as const;
+  const retry = { type: 'RETRY' } as const;
+  const run = (ms: number) => {
+    let transitions = 0;
+    const start = performance.now();
+    while (performance.now() - start < ms) {
+      for (let i = 0; i < 500; i += 1) {
+        actor.send(drop);
+        actor.send(retry);
+      }
+      transitions += 1000;
+    }
+    return { transitions, ms: performance.now() - start };
+  };
+  run(300);
+  const measured = run(1500);
+  actor.stop();
+  return { perSecond: (measured.transitions / measured.ms) * 1000 };
+}
+
+const [mode, library = '', wsPort = '0', ioPort = '0', a = '0', b = '0'] = process.argv.slice(2);
+const ports = { ws: Number(wsPort), io: Number(ioPort) };
+let result: unknown;
+if (mode === 'throughput')
+  result = await throughput(library.split(','), ports, Number(a), Number(b));
+else if (mode === 'idle') result = await idle(library, ports, Number(a));
+else if (mode === 'actor') result = actorRate();
+else throw new Error(`unknown mode ${mode}`);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);

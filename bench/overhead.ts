@@ -1,0 +1,333 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { count, median, quantile, ratio } from './support/stats.js';
+import { now } from './support/time.js';
+import type { BenchResult, Goal } from './support/types.js';
+
+const messages = 200_000;
+const rounds = 6;
+const idleConnections = 1000;
+const heapGoal = 12 * 1024;
+
+const libraries = [
+  { id: 'ws', label: 'ws (raw)' },
+  { id: 'lifeline', label: 'lifeline' },
+  { id: 'reconnecting-websocket', label: 'reconnecting-websocket' },
+  { id: 'partysocket', label: 'partysocket' },
+  { id: 'socket.io', label: 'socket.io-client' },
+];
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** node with tsx, pinned to one CPU when `taskset` is there (client and server each get a core). */
+function node(cpu: number | null, args: string[]): ChildProcess {
+  const command = [process.execPath, '--import', 'tsx', ...args];
+  const [file, ...rest] =
+    hasTaskset && cpu !== null ? ['taskset', '-c', String(cpu), ...command] : command;
+  return spawn(file as string, rest, { stdio: ['pipe', 'pipe', 'inherit'] });
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const end = text.indexOf('\n');
+      if (end >= 0) resolve(text.slice(0, end));
+    });
+    child.on('exit', (code) => reject(new Error(`child exited with ${code} before answering`)));
+  });
+}
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill();
+});
+
+/** Runs a child to its one JSON line; kills it (by its own pid) after `timeoutMs`. */
+async function runChild(cpu: number | null, args: string[], timeoutMs = 120_000): Promise<unknown> {
+  const child = node(cpu, args);
+  children.add(child);
+  const timer = setTimeout(() => child.kill(), timeoutMs);
+  try {
+    return JSON.parse(await firstLine(child));
+  } finally {
+    clearTimeout(timer);
+    children.delete(child);
+  }
+}
+
+interface SendRun {
+  total: number;
+  cpu: number;
+}
+
+interface Throughput {
+  send: Record<string, SendRun[]>;
+  receive: Record<string, SendRun[]>;
+  machineEvents?: number;
+}
+
+interface Idle {
+  heapPerConnection: number;
+  rssPerConnection: number;
+  externalPerConnection: number;
+  cpuShare: number;
+}
+
+/** Per round, baseline time / library time: the library's throughput as a share of raw ws's, paired. */
+function paired(runs: SendRun[], baseline: SendRun[], key: 'total' | 'cpu'): number[] {
+  return runs.map((run, i) => (baseline[i] as SendRun)[key] / run[key]);
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+export async function runOverhead(): Promise<BenchResult> {
+  const started = now();
+  const server = node(0, [here('./overhead-server.ts')]);
+  children.add(server);
+  const ports = JSON.parse(await firstLine(server)) as { ws: number; io: number };
+  const portArgs = [String(ports.ws), String(ports.io)];
+  let throughput: Throughput;
+  let idle: Record<string, Idle>;
+  let actor: { perSecond: number };
+  try {
+    throughput = (await runChild(1, [
+      here('./overhead-client.ts'),
+      'throughput',
+      libraries.map((l) => l.id).join(','),
+      ...portArgs,
+      String(messages),
+      String(rounds),
+    ])) as Throughput;
+    // Memory: one process per library, two at a time (they idle; heap is per process).
+    idle = {};
+    for (let i = 0; i < libraries.length; i += 2) {
+      const pair = libraries.slice(i, i + 2);
+      const results = await Promise.all(
+        pair.map((library) =>
+          runChild(null, [
+            '--expose-gc',
+            here('./overhead-client.ts'),
+            'idle',
+            library.id,
+            ...portArgs,
+            String(idleConnections),
+          ]),
+        ),
+      );
+      pair.forEach((library, j) => {
+        idle[library.id] = results[j] as Idle;
+      });
+    }
+    actor = (await runChild(1, [here('./overhead-client.ts'), 'actor'])) as { perSecond: number };
+  } finally {
+    server.stdin?.end();
+    server.kill();
+    children.delete(server);
+  }
+  const base = {
+    send: throughput.send.ws as SendRun[],
+    receive: throughput.receive.ws as SendRun[],
+  };
+  const figures = libraries.map((library) => {
+    const send = throughput.send[library.id] as SendRun[];
+    const receive = throughput.receive[library.id] as SendRun[];
+    return {
+      library,
+      sendRate: (messages / median(send.map((r) => r.total))) * 1000,
+      sendWall: paired(send, base.send, 'total'),
+      sendCpu: paired(send, base.send, 'cpu'),
+      sendCpuPerMessage: (median(send.map((r) => r.cpu)) / messages) * 1000,
+      receiveRate: (messages / median(receive.map((r) => r.total))) * 1000,
+      receiveWall: paired(receive, base.receive, 'total'),
+      receiveCpu: paired(receive, base.receive, 'cpu'),
+      receiveCpuPerMessage: (median(receive.map((r) => r.cpu)) / messages) * 1000,
+    };
+  });
+  const spread = (values: number[]) =>
+    `${ratio(median(values))} (${quantile(values, 0.25).toFixed(2)}-${quantile(values, 0.75).toFixed(2)})`;
+  const throughputRows = figures.map((f) => [
+    f.library.label,
+    count(f.sendRate),
+    spread(f.sendWall),
+    `${f.sendCpuPerMessage.toFixed(2)} us`,
+    ratio(median(f.sendCpu)),
+    count(f.receiveRate),
+    spread(f.receiveWall),
+    `${f.receiveCpuPerMessage.toFixed(2)} us`,
+    ratio(median(f.receiveCpu)),
+  ]);
+  const wsIdle = idle.ws as Idle;
+  const idleRows = libraries.map((library) => {
+    const result = idle[library.id] as Idle;
+    return [
+      library.label,
+      kib(result.heapPerConnection),
+      ratio(result.heapPerConnection / wsIdle.heapPerConnection),
+      kib(result.rssPerConnection),
+      kib(result.externalPerConnection),
+      `${(result.cpuShare * 100).toFixed(1)} %`,
+    ];
+  });
+  const lifeline = figures.find((f) => f.library.id === 'lifeline') as (typeof figures)[number];
+  const lifelineIdle = idle.lifeline as Idle;
+  const sendWall = median(lifeline.sendWall);
+  const sendCpu = median(lifeline.sendCpu);
+  const receiveWall = median(lifeline.receiveWall);
+  const receiveCpu = median(lifeline.receiveCpu);
+  const goals: Goal[] = [
+    {
+      benchmark: 'overhead',
+      goal: 'send throughput at least 0.95x raw ws (wall clock and client CPU per message)',
+      measured: `wall ${ratio(sendWall)}, CPU ${ratio(sendCpu)} (medians of ${rounds} paired rounds)`,
+      met: sendWall >= 0.95 && sendCpu >= 0.95,
+    },
+    {
+      benchmark: 'overhead',
+      goal: 'receive throughput at least 0.95x raw ws (wall clock and client CPU per message)',
+      measured: `wall ${ratio(receiveWall)}, CPU ${ratio(receiveCpu)} (medians of ${rounds} paired rounds)`,
+      met: receiveWall >= 0.95 && receiveCpu >= 0.95,
+    },
+    {
+      benchmark: 'overhead',
+      goal: `heap per idle connection at most ${kib(heapGoal)} (${count(idleConnections)} connections)`,
+      measured: `${kib(lifelineIdle.heapPerConnection)} (raw ws: ${kib(wsIdle.heapPerConnection)})`,
+      met: lifelineIdle.heapPerConnection <= heapGoal,
+    },
+    {
+      benchmark: 'overhead',
+      goal: 'no per-message work goes through the actor',
+      measured: `${throughput.machineEvents} actor events while ${count(messages)} messages went out and ${count(messages)} came in`,
+      met: throughput.machineEvents === 0,
+    },
+  ];
+  return {
+    name: 'overhead',
+    title: 'Overhead',
+    method: [
+      `Client and server in separate processes${hasTaskset ? ', pinned to one CPU each with taskset' : ''}. The server completes real handshakes (ws; socket.io with its defaults, after its upgrade to WebSocket) and then works on raw TCP: it counts the client's frames without decoding them (reading in batches every 2 ms, as a busy server does) and sends pre-encoded frames in one write, so that the client's cost is what is measured.`,
+      `Send: ${count(messages)} messages of 64 bytes in a loop through the library's send, timed until the server has counted them all. Receive: the server writes ${count(messages)} messages of 64 bytes, timed until the library's message listener has seen them all (raw ws converts each to a string, as lifeline and the WebSocket API deliver text).`,
+      `Each library once per round, in a rotating order, ${rounds} rounds after one warm-up round, in one client process; ratios are per round against raw ws in the same round (median, interquartile range in brackets). Wall-clock time on this virtual machine is noisy (loopback TCP work in the kernel is not charged to the process), so client CPU time per message is shown too.`,
+      `Idle: one process per library opens 10 connections (warm-up), measures, opens ${count(idleConnections)} more, waits 6 s (past lifeline's stableAfter and reconnecting-websocket's minUptime), runs the garbage collector and measures again; heap and RSS per connection are the differences divided by ${count(idleConnections)}. Idle CPU is that process's CPU over the next 3 s.`,
+      "Actor: a connection actor on a simulated clock with a no-op transport takes DROP and RETRY in turn (each a transition that enters and leaves states, timers and the invoked transport); lifeline's live connection is then checked with an inspector: every actor event while the throughput traffic flows is counted.",
+    ],
+    tables: [
+      {
+        title: `Throughput, ${count(messages)} messages of 64 bytes on an open connection`,
+        columns: [
+          'library',
+          'send msg/s',
+          'send vs ws',
+          'send CPU / msg',
+          'send CPU vs ws',
+          'receive msg/s',
+          'receive vs ws',
+          'receive CPU / msg',
+          'receive CPU vs ws',
+        ],
+        rows: throughputRows,
+      },
+      {
+        title: `Idle connections (${count(idleConnections)} per library)`,
+        columns: [
+          'library',
+          'heap / connection',
+          'heap vs ws',
+          'RSS / connection',
+          'external / connection',
+          'idle CPU',
+        ],
+        rows: idleRows,
+      },
+      {
+        title: 'The actor',
+        columns: ['measure', 'value'],
+        rows: [
+          ['transitions per second', count(actor.perSecond)],
+          ['time per transition', `${(1e6 / actor.perSecond).toFixed(1)} us`],
+          [
+            'lifeline send, client CPU per message (for scale)',
+            `${lifeline.sendCpuPerMessage.toFixed(2)} us`,
+          ],
+          [
+            `actor events during ${count(messages)} sends + ${count(messages)} receives`,
+            String(throughput.machineEvents),
+          ],
+        ],
+      },
+    ],
+    goals,
+    charts: [
+      {
+        file: 'overhead-throughput.svg',
+        title: `Throughput as a share of raw ws (${count(messages)} messages of 64 bytes; median of paired rounds)`,
+        spec: {
+          width: 520,
+          height: 220,
+          data: {
+            values: figures
+              .filter((f) => f.library.id !== 'ws')
+              .flatMap((f) => [
+                { library: f.library.label, measure: 'send, wall', share: median(f.sendWall) },
+                { library: f.library.label, measure: 'send, CPU', share: median(f.sendCpu) },
+                {
+                  library: f.library.label,
+                  measure: 'receive, wall',
+                  share: median(f.receiveWall),
+                },
+                { library: f.library.label, measure: 'receive, CPU', share: median(f.receiveCpu) },
+              ]),
+          },
+          layer: [
+            {
+              mark: 'bar',
+              encoding: {
+                y: { field: 'library', type: 'nominal', title: null, sort: null },
+                x: { field: 'share', type: 'quantitative', title: 'x raw ws (1 = as fast)' },
+                color: { field: 'measure', type: 'nominal', title: null },
+                yOffset: { field: 'measure' },
+              },
+            },
+            {
+              data: { values: [{ goal: 0.95 }] },
+              mark: { type: 'rule', strokeDash: [4, 4] },
+              encoding: { x: { field: 'goal', type: 'quantitative' } },
+            },
+          ],
+        },
+      },
+      {
+        file: 'overhead-heap.svg',
+        title: `Heap per idle connection (${count(idleConnections)} connections), KiB`,
+        spec: {
+          width: 520,
+          height: 180,
+          data: {
+            values: libraries.map((library) => ({
+              library: library.label,
+              kib: (idle[library.id] as Idle).heapPerConnection / 1024,
+            })),
+          },
+          layer: [
+            {
+              mark: 'bar',
+              encoding: {
+                y: { field: 'library', type: 'nominal', title: null, sort: null },
+                x: { field: 'kib', type: 'quantitative', title: 'KiB of heap per connection' },
+              },
+            },
+            {
+              data: { values: [{ goal: heapGoal / 1024 }] },
+              mark: { type: 'rule', strokeDash: [4, 4] },
+              encoding: { x: { field: 'goal', type: 'quantitative' } },
+            },
+          ],
+        },
+      },
+    ],
+    durationMs: now() - started,
+  };
+}
