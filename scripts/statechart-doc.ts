@@ -135,6 +135,33 @@ function invokesOf(node: AnyStateNode): string {
   return node.invoke.map((invoke) => String(invoke.src)).join(', ');
 }
 
+/**
+ * What each named delay of the machine computes. The generator fails when the
+ * machine has a delay this table does not explain, so the page cannot drift.
+ */
+const delayExplanations: Record<string, string> = {
+  connectTimeout:
+    'The `connectTimeout` option (default 10 s): an attempt that has not opened by then is abandoned.',
+  syncTimeout:
+    'The `syncTimeout` option (default 10 s): a `sync` that has not settled by then fails the attempt.',
+  stableAfter:
+    'The `stableAfter` option (default 5 s): a synced connection that lasts this long resets the attempt count.',
+  reconnectDelay:
+    "`retryDelay` in context, set by `scheduleRetry` on entering `waiting`: the backoff's `nextDelay(attempt + 1, previous delay)` (seed schedule `min(1000 * 2 ** (attempt - 1), 60000)` ms with equal jitter by default). When the server refused the upgrade with a schedule (HTTP 503 `Retry-After`), that schedule replaces the backoff delay, plus a spread of up to 1 s (up to 100 ms for `Retry-After-Ms`). A 1013 close sets a floor instead: the longer of the backoff delay and the floor plus spread.",
+};
+
+/** The named delays, each with what it computes. */
+function renderDelays(machine: AnyStateMachine): string[] {
+  const names = Object.keys(machine.implementations.delays).sort();
+  const unexplained = names.filter((name) => !(name in delayExplanations));
+  if (unexplained.length > 0) {
+    throw new Error(`no explanation for the machine's delays: ${unexplained.join(', ')}`);
+  }
+  return ['| delay | what it is |', '| --- | --- |'].concat(
+    names.map((name) => `| \`${name}\` | ${delayExplanations[name]} |`),
+  );
+}
+
 /** The whole of docs/statechart.md, generated from the machine. */
 export function renderStatechartDoc(machine: AnyStateMachine): string {
   const rows = transitionRows(machine);
@@ -179,6 +206,14 @@ export function renderStatechartDoc(machine: AnyStateMachine): string {
     );
   }
   out.push('');
+  out.push('## Delays');
+  out.push('');
+  out.push(
+    'Each `after(...)` above is a named delay, computed when its state is entered. No state has more than one timer pending.',
+  );
+  out.push('');
+  out.push(...renderDelays(machine));
+  out.push('');
   out.push('## Seed mapping');
   out.push('');
   out.push(
@@ -209,7 +244,7 @@ export function renderStatechartDoc(machine: AnyStateMachine): string {
   out.push('```');
   out.push('');
   out.push(
-    'In Node, `createWebSocketInspector({ url })` from the same package streams to an inspector listening on a WebSocket; `createConnection()` passes its `inspect` option through to the actor.',
+    "In Node, `createWebSocketInspector({ url })` from the same package streams to an inspector listening on a WebSocket; `createConnection()` passes its `inspect` option through to the actor. `startInspector()` from `lifeline/inspect` starts the inspector's local server and returns that `inspect`; `npm run demo -- --inspect` and `lifeline --inspect <url>` use it and print the page to open.",
   );
   out.push('');
   return out.join('\n');
