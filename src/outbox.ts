@@ -198,8 +198,8 @@ export class Outbox {
     return entry.bytes <= this.options.maxBytes;
   }
 
-  #fits(entry: OutboxEntry, extraMessages = 0): boolean {
-    const count = this.#queued.length + this.#inFlight.length + extraMessages;
+  #fits(entry: OutboxEntry): boolean {
+    const count = this.#queued.length + this.#inFlight.length;
     return count < this.options.maxMessages && this.#bytes + entry.bytes <= this.options.maxBytes;
   }
 

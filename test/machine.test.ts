@@ -309,6 +309,65 @@ describe('what a close leaves in lastClose', () => {
   });
 });
 
+describe('server hints that make no sense', () => {
+  it('spreads a floor by the random source, which is trusted only within [0, 1]', () => {
+    const at = (random: () => number) => {
+      const harness = startHarness({ backoff: { initialDelay: 10, maxDelay: 10, random } });
+      harness.actor.send({ type: 'START' });
+      harness.actor.send({ type: 'DROP', code: 1013, reason: '' });
+      const delay = harness.actor.getSnapshot().context.retryDelay;
+      harness.actor.stop();
+      return delay;
+    };
+    expect(at(() => 0)).toBe(5000);
+    expect(at(() => 1)).toBe(5000 + retryAfterSpread);
+    for (const broken of [() => 2, () => -1, () => Number.NaN]) {
+      const delay = at(broken);
+      expect(delay).toBeGreaterThanOrEqual(5000);
+      expect(delay).toBeLessThanOrEqual(5000 + retryAfterSpread);
+    }
+  });
+
+  it('ignores a negative or non-numeric retryAfter: the backoff applies', () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ ...drop, retryAfter: -5 });
+    expect(harness.actor.getSnapshot().context.retryDelay).toBe(1000);
+    harness.actor.stop();
+  });
+
+  it('takes a precision within [0, 1 s], and a whole second for anything else', () => {
+    const delayFor = (retryAfterPrecision: number) => {
+      const harness = startHarness({ backoff: { jitter: 'full', random: () => 0.5 } });
+      harness.actor.send({ type: 'START' });
+      harness.actor.send({ ...drop, retryAfter: 3000, retryAfterPrecision });
+      const delay = harness.actor.getSnapshot().context.retryDelay;
+      harness.actor.stop();
+      return delay;
+    };
+    expect(delayFor(0)).toBe(3000);
+    expect(delayFor(retryAfterSpread)).toBe(3000 + retryAfterSpread / 2);
+    expect(delayFor(-1)).toBe(3000 + retryAfterSpread / 2);
+    expect(delayFor(5000)).toBe(3000 + retryAfterSpread / 2);
+  });
+
+  it('falls back to the default close policy when classifyClose throws or answers nonsense', () => {
+    for (const classifyClose of [
+      () => undefined as never,
+      () => ({ action: 'maybe' }) as never,
+      () => {
+        throw new Error('policy bug');
+      },
+    ]) {
+      const harness = startHarness({ ...seedSchedule, classifyClose });
+      harness.actor.send({ type: 'START' });
+      harness.actor.send({ type: 'DROP', code: 1008, reason: 'policy violation' });
+      expect(inState(harness, ConnectionState.Failed)).toBe(true);
+      harness.actor.stop();
+    }
+  });
+});
+
 describe('the delay without a server hint', () => {
   it('is the backoff alone, with no floor, even when shorter than a second', () => {
     const harness = startHarness({

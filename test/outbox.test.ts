@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { OptionRangeError, OptionTypeError } from '../src/errors.js';
 import {
+  isOutgoing,
   Outbox,
   type OutboxEntry,
   type OutboxOptions,
@@ -151,6 +152,43 @@ describe('utf8Length', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('isOutgoing: what send() accepts', () => {
+  it('accepts text, ArrayBuffers, typed arrays, DataViews, SharedArrayBuffers and Blobs', () => {
+    const buffer = new ArrayBuffer(4);
+    for (const data of [
+      '',
+      'text',
+      buffer,
+      new Uint8Array(buffer),
+      new DataView(buffer),
+      new SharedArrayBuffer(2),
+      new Blob(['x']),
+    ]) {
+      expect(isOutgoing(data), String(data)).toBe(true);
+    }
+  });
+
+  it('refuses what no WebSocket can send', () => {
+    for (const data of [undefined, null, 7, true, {}, [1, 2], Symbol('s'), () => 'x']) {
+      expect(isOutgoing(data), String(data)).toBe(false);
+    }
+  });
+
+  it('refuses everything but text and buffers where SharedArrayBuffer and Blob do not exist', () => {
+    const { SharedArrayBuffer: shared, Blob: blob } = globalThis;
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    vi.stubGlobal('Blob', undefined);
+    try {
+      expect(isOutgoing('text')).toBe(true);
+      expect(isOutgoing({})).toBe(false);
+      expect(isOutgoing(new shared(2))).toBe(false);
+      expect(isOutgoing(new blob(['x']))).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 
