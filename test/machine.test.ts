@@ -351,6 +351,14 @@ describe('server hints that make no sense', () => {
     expect(delayFor(5000)).toBe(3000 + retryAfterSpread / 2);
   });
 
+  it("follows a classifyClose that answers sensibly, even against the default's verdict", () => {
+    const harness = startHarness({ ...seedSchedule, classifyClose: () => ({ action: 'fatal' }) });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send(drop);
+    expect(inState(harness, ConnectionState.Failed)).toBe(true);
+    harness.actor.stop();
+  });
+
   it('falls back to the default close policy when classifyClose throws or answers nonsense', () => {
     for (const classifyClose of [
       () => undefined as never,
