@@ -128,6 +128,13 @@ export async function writeReport(
     }),
     '',
   ];
+  const missed = goals.filter((goal) => !goal.met && goal.whyMissed);
+  if (missed.length > 0) {
+    lines.push('### Why the missed goals are missed', '');
+    for (const goal of missed)
+      lines.push(`- **${goal.benchmark}: ${goal.goal}.** ${goal.whyMissed}`);
+    lines.push('');
+  }
   sorted.forEach((result, i) => {
     lines.push(`## ${i + 1}. ${result.title}`, '', ...result.method.map((m) => `- ${m}`), '');
     for (const table of result.tables) lines.push(markdownTable(table), '');

@@ -276,6 +276,8 @@ export async function runStormReal(): Promise<BenchResult> {
       goal: 'lifeline blind: the lowest peak of attempts per 100 ms',
       measured: `${blindRun.peak100} vs lowest peer ${lowestPeerPeak} (${peerRuns.find((r) => r.peak100 === lowestPeerPeak)?.variant.label})`,
       met: blindRun.peak100 < lowestPeerPeak,
+      whyMissed:
+        "The peak is the first retry wave: every client that dropped at once retries within its first delay, which is the seed's 1 s with equal jitter (0.5-1 s), so the whole fleet lands in half a second. reconnecting-websocket's first delay is 1000 + random x 4000 ms, which spreads the same wave over 4 s at the cost of a single client waiting up to 5 s after a blip; lifeline keeps the seed's 1 s first retry and leaves fleet-wide pacing to the server (`lifeline/server`).",
     },
     {
       benchmark: 'storm',

@@ -12,6 +12,8 @@ export interface Goal {
   goal: string;
   measured: string;
   met: boolean;
+  /** What makes lifeline miss this goal, shown on the page when it does. */
+  whyMissed?: string;
 }
 
 /** A chart: a vega-lite spec with its data inline, rendered to docs/img/<file>. */
