@@ -1,5 +1,5 @@
 import { type Actor, createActor, fromPromise } from 'xstate';
-import { type ClassifyClose, defaultClassifyClose, isCloseDisposition } from './classify-close.js';
+import { isCloseDisposition } from './classify-close.js';
 import { type ConnectionConfig, resolveConnectionConfig } from './connection-config.js';
 import {
   type ConnectionOptions,
@@ -169,7 +169,7 @@ class LifelineConnection implements Connection {
       },
     };
     this.actor = createActor(connectionLogic, {
-      input: this.#guardedMachineConfig(),
+      input: this.#reportingMachineConfig(),
       clock: this.#options.clock,
       systemId: connectionSystemId,
       ...(this.#options.inspect ? { inspect: this.#options.inspect } : {}),
@@ -205,56 +205,52 @@ class LifelineConnection implements Connection {
   }
 
   /**
-   * The machine's options with the user's `random` and `classifyClose` checked
-   * on every call: a bad answer is reported and the default used, so that a
-   * bug in a callback never stops the reconnecting.
+   * The machine's options with the user's `random` and `classifyClose`
+   * watched: a call that throws or answers nonsense is reported here, and the
+   * machine falls back to a safe answer, so a bug in a callback never stops
+   * the reconnecting.
    */
-  #guardedMachineConfig(): ConnectionConfig {
+  #reportingMachineConfig(): ConnectionConfig {
     const config = this.#options.machine;
     const { random } = config.backoff;
-    const classifyClose = config.classifyClose;
-    const guardedRandom = () => {
-      let value: unknown;
-      try {
-        value = random();
-      } catch (error) {
-        this.#report(
-          new UserCallbackError('random', `threw: ${describeError(error)}`, { cause: error }),
-        );
-        return Math.random();
-      }
-      if (typeof value === 'number' && value >= 0 && value <= 1) return value;
-      this.#report(
-        new UserCallbackError('random', `returned ${describeError(value)}, not a number in [0, 1)`),
-      );
-      return Math.random();
-    };
-    const guardedClassify: ClassifyClose = (close) => {
-      let disposition: unknown;
-      try {
-        disposition = classifyClose(close);
-      } catch (error) {
-        this.#report(
-          new UserCallbackError('classifyClose', `threw: ${describeError(error)}`, {
-            cause: error,
-          }),
-        );
-        return defaultClassifyClose(close);
-      }
-      if (isCloseDisposition(disposition)) return disposition;
-      this.#report(
-        new UserCallbackError(
-          'classifyClose',
-          `returned ${describeError(disposition)}, not a disposition`,
-        ),
-      );
-      return defaultClassifyClose(close);
-    };
+    const { classifyClose } = config;
+    const isDraw = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1;
     return resolveConnectionConfig({
       ...config,
-      backoff: { ...config.backoff, random: guardedRandom },
-      classifyClose: guardedClassify,
+      backoff: {
+        ...config.backoff,
+        random: () => this.#watched('random', random, isDraw, 'not a number in [0, 1)'),
+      },
+      classifyClose: (close) =>
+        this.#watched(
+          'classifyClose',
+          () => classifyClose(close),
+          isCloseDisposition,
+          'not a disposition',
+        ),
     });
+  }
+
+  /** Calls a user callback for the machine, reporting a throw (rethrown) or an answer `valid` refuses. */
+  #watched<T>(
+    option: string,
+    call: () => T,
+    valid: (value: unknown) => boolean,
+    expected: string,
+  ): T {
+    let value: T;
+    try {
+      value = call();
+    } catch (error) {
+      this.#report(
+        new UserCallbackError(option, `threw: ${describeError(error)}`, { cause: error }),
+      );
+      throw error;
+    }
+    if (!valid(value)) {
+      this.#report(new UserCallbackError(option, `returned ${describeError(value)}, ${expected}`));
+    }
+    return value;
   }
 
   get status(): Status {
