@@ -3,6 +3,7 @@ import type net from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { VerifyClientCallback } from '../../src/server/upgrade-pacer.js';
+import { listenLocally } from '../../test/support/listen-locally.js';
 import type { ServerKind } from '../peers/types.js';
 
 /** Decides one attempt, as `ws`'s `verifyClient` does (the pacer's `verifyClient` fits). */
@@ -104,14 +105,7 @@ export class BenchServer {
   }
 
   async listen(port = this.#port): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#http.once('error', reject);
-      this.#http.listen(port, '127.0.0.1', () => {
-        this.#http.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (this.#http.address() as net.AddressInfo).port;
+    this.#port = await listenLocally(this.#http, port);
   }
 
   /** Destroys every TCP connection at once, as a crashed server or a cut network does. */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { listenLocally } from './listen-locally.js';
 
 /** How the server treats upgrade requests. */
 export type Admission =
@@ -74,14 +75,7 @@ export class TestServer {
   }
 
   async listen(port = this.#port): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#http.once('error', reject);
-      this.#http.listen(port, '127.0.0.1', () => {
-        this.#http.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (this.#http.address() as net.AddressInfo).port;
+    this.#port = await listenLocally(this.#http, port);
   }
 
   #upgrade(request: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
