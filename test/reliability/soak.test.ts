@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Checkpoint } from '../fixtures/soak.js';
 import { runFixture } from './child.js';
-
-interface Checkpoint {
-  resources: Record<string, number>;
-  clientListeners: Record<string, number>;
-  serverListeners: Record<string, number>;
-  processListeners: Record<string, number>;
-  children: number;
-  proxyConnections: number;
-  serverClients: number;
-}
 
 interface SoakResult {
   cycles: number;
