@@ -118,8 +118,9 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
     let session: SocketSession | undefined;
     let liveness: Liveness | undefined;
     let over = false;
+    /** The server refused the upgrade: what the DROP will say about it. */
     let refusal:
-      | { status: number; retryAfter: number | undefined; retryAfterPrecision?: number }
+      | (Pick<DropEvent, 'retryAfter' | 'retryAfterPrecision'> & { status: number })
       | undefined;
     let socketError: unknown;
     let pingMark = 0;
@@ -193,14 +194,14 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
             resume?: () => void;
           },
         ) => {
+          const status = response.statusCode;
           const preciseMs = parseRetryAfterMs(response.headers['retry-after-ms']);
-          refusal =
-            preciseMs === undefined
-              ? {
-                  status: response.statusCode,
-                  retryAfter: parseRetryAfter(response.headers['retry-after'], Date.now()),
-                }
-              : { status: response.statusCode, retryAfter: preciseMs, retryAfterPrecision };
+          const seconds = parseRetryAfter(response.headers['retry-after'], Date.now());
+          if (preciseMs !== undefined) {
+            refusal = { status, retryAfter: preciseMs, retryAfterPrecision };
+          } else {
+            refusal = seconds === undefined ? { status } : { status, retryAfter: seconds };
+          }
           response.resume?.();
           created.terminate?.();
         }) as never);
@@ -221,14 +222,7 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
         const tls = tlsFailure(socketError);
         const violation = protocolViolation(socketError);
         if (refusal) {
-          const { status, retryAfter, retryAfterPrecision } = refusal;
-          drop({
-            code: 1006,
-            reason: `HTTP ${status}`,
-            status,
-            ...(retryAfter === undefined ? {} : { retryAfter }),
-            ...(retryAfterPrecision === undefined ? {} : { retryAfterPrecision }),
-          });
+          drop({ code: 1006, reason: `HTTP ${refusal.status}`, ...refusal });
         } else if (tls) {
           drop({ code: 1015, reason: `TLS: ${tls}` });
         } else if (violation) {
