@@ -36,6 +36,9 @@ export const tryAgainLaterDelay = 5000;
  * big to ever send, a failed TLS handshake, the registered 3000 Unauthorized
  * and 3003 Forbidden).
  */
+/** 4xx answers to an upgrade that say "not now" rather than "never": request timeout, too early, too many requests. */
+const retriedStatuses = new Set([408, 425, 429]);
+
 const fatalCodes = new Set([1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003]);
 
 function secondsNamedIn(reason: string): number | undefined {
@@ -49,8 +52,14 @@ function secondsNamedIn(reason: string): number | undefined {
  * 3000, 3003 and 4400-4499 (the application's "4xx: your fault" range).
  * Retry after a floor: 1013 (Try Again Later), for the seconds its reason
  * names (`"30"` or `"retry after 30"`), else 5 s. An upgrade refused with
- * HTTP 401 or 403 is fatal; any other refused upgrade (503 with its
- * `Retry-After`, 502 during a deploy) is retried.
+ * an HTTP 4xx status is fatal (401, 403, a 404 from a mistyped path), except
+ * 408, 425 and 429, which are retried like any 5xx (503 with its
+ * `Retry-After`, 502 during a deploy). The HTTP status is known only with
+ * Node's `ws`: a browser's WebSocket reports every refused upgrade as 1006.
+ *
+ * A 1009 (message too big) is fatal here, but the connection first looks
+ * for the message that caused it: when it finds one, it rejects that message
+ * and retries instead.
  *
  * @example
  * ```ts
@@ -62,7 +71,10 @@ function secondsNamedIn(reason: string): number | undefined {
  * ```
  */
 export const defaultClassifyClose: ClassifyClose = ({ code, reason, status }) => {
-  if (status === 401 || status === 403) return { action: 'fatal' };
+  // A refused upgrade: 4xx says the request is wrong (a bad path, no permission), except these.
+  if (status !== undefined && status >= 400 && status < 500 && !retriedStatuses.has(status)) {
+    return { action: 'fatal' };
+  }
   if (code === 1013) {
     return { action: 'retry-after', delay: secondsNamedIn(reason) ?? tryAgainLaterDelay };
   }

@@ -146,6 +146,16 @@ export interface ConnectionOptions extends Omit<ConnectionMachineInput, 'now'> {
   /** Bounds and overflow policy of the outbox. */
   outbox?: OutboxOptions;
   /**
+   * The largest message `send()` accepts, in bytes (UTF-8 for text); a larger
+   * one is rejected at once with a `MessageTooLargeError`. Set it to the
+   * server's limit (`ws`'s `maxPayload`, 100 MiB by default) so that an
+   * oversized message never reaches the server. Without it, a server that
+   * closes with 1009 (message too big) gets the offending message rejected
+   * and the rest resent.
+   * @default Infinity
+   */
+  maxMessageSize?: number;
+  /**
    * Ack mode: `true` for the default JSON envelope, or your own stamp/read.
    * Unacknowledged messages are resent after a reconnect, with the same id.
    * @default false
@@ -185,6 +195,7 @@ export interface ResolvedConnectionOptions {
   heartbeat: ResolvedHeartbeat | null;
   sync: ConnectionOptions['sync'];
   outbox: ResolvedOutboxOptions;
+  maxMessageSize: number;
   ack: Required<AckOptions> | null;
   messageId: ConnectionOptions['messageId'];
   clock: Clock;
@@ -203,6 +214,7 @@ const connectionOptionNames = [
   'heartbeat',
   'sync',
   'outbox',
+  'maxMessageSize',
   'ack',
   'messageId',
   'clock',
@@ -259,6 +271,14 @@ export function parseSocketUrl(text: string): URL {
   try {
     parsed = new URL(text);
   } catch {
+    if (/^(wss?|https?):\/\/\/*(?:[?#]|$)/i.test(text.trim())) {
+      throw new OptionTypeError(
+        'url',
+        expected,
+        redactUrl(text),
+        `\`url\` has no host: "${redactUrl(text)}"`,
+      );
+    }
     throw new OptionTypeError('url', expected, redactUrl(text));
   }
   if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) {
@@ -313,6 +333,13 @@ function checkProtocols(value: unknown): string | string[] | undefined {
 
 function resolveHeartbeat(value: unknown): ResolvedHeartbeat | null {
   if (value === false) return null;
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new OptionTypeError(
+      'heartbeat',
+      'false (no heartbeat) or an object such as { interval: 15000, timeout: 10000 }',
+      value,
+    );
+  }
   const given = checkOptionsObject('heartbeat', value ?? {}, [
     'interval',
     'timeout',
@@ -339,6 +366,13 @@ function resolveHeartbeat(value: unknown): ResolvedHeartbeat | null {
 function resolveAck(value: unknown): Required<AckOptions> | null {
   if (value === undefined || value === false) return null;
   if (value === true) return jsonAck;
+  if (typeof value !== 'object' || value === null) {
+    throw new OptionTypeError(
+      'ack',
+      'true (the default JSON envelope), false, or an object with `stamp` and `read` functions',
+      value,
+    );
+  }
   const given = checkOptionsObject('ack', value, ['stamp', 'read']);
   return {
     stamp: given.stamp === undefined ? jsonAck.stamp : checkFunction('ack.stamp', given.stamp),
@@ -363,6 +397,16 @@ function optionalFunction<T extends (...args: never[]) => unknown>(name: string,
  * ```
  */
 export function resolveConnectionOptions(options: ConnectionOptions): ResolvedConnectionOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    const expected =
+      "an options object with at least `url`, such as { url: 'wss://example.com/socket' }";
+    throw new OptionTypeError(
+      'options',
+      expected,
+      options,
+      `createConnection() needs ${expected}, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options === 'string' ? JSON.stringify(options) : String(options)}`,
+    );
+  }
   const given = checkOptionsObject('', options, connectionOptionNames);
   if (!('url' in given))
     throw new OptionTypeError('url', 'a URL or a function returning one', undefined);
@@ -404,6 +448,15 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     heartbeat: resolveHeartbeat(given.heartbeat),
     sync: optionalFunction('sync', given.sync),
     outbox: resolveOutboxOptions((given.outbox ?? {}) as OutboxOptions, 'outbox'),
+    maxMessageSize: checkNumber(
+      'maxMessageSize',
+      given.maxMessageSize ?? Number.POSITIVE_INFINITY,
+      {
+        min: 1,
+        integer: true,
+        orInfinity: true,
+      },
+    ),
     ack: resolveAck(given.ack),
     messageId: optionalFunction('messageId', given.messageId),
     clock,

@@ -1,11 +1,13 @@
-import { type Actor, createActor, fromPromise } from 'xstate';
-import { isCloseDisposition } from './classify-close.js';
+import { type Actor, createActor, fromPromise, type SnapshotFrom } from 'xstate';
+import { type CloseDisposition, isCloseDisposition } from './classify-close.js';
 import { type ConnectionConfig, resolveConnectionConfig } from './connection-config.js';
 import {
   type ConnectionOptions,
   type IncomingData,
+  jsonAck,
   type ResolvedConnectionOptions,
   resolveConnectionOptions,
+  type SyncReturn,
   type WebSocketLike,
 } from './connection-options.js';
 import { describeError } from './describe-error.js';
@@ -13,17 +15,44 @@ import {
   ConnectionClosedError,
   FatalCloseError,
   InboundFrameError,
+  InvalidDataError,
   LifelineError,
+  MessageTooLargeError,
   OptionRangeError,
   OptionTypeError,
   OutboxOverflowError,
+  RetriesExhaustedError,
+  SyncFailedError,
   UserCallbackError,
 } from './errors.js';
-import { type ConnectionMachine, connectionMachine, type SyncInput } from './machine.js';
+import {
+  abnormalClosure,
+  type ConnectionMachine,
+  connectionMachine,
+  type SyncInput,
+  syncTimeoutReason,
+} from './machine.js';
 import { isOutgoing, Outbox, type OutboxEntry, type OutgoingData, sizeOf } from './outbox.js';
 import { printable } from './printable.js';
-import { Receipt } from './receipt.js';
+import { isFinalState, Receipt } from './receipt.js';
 import { type Status, sameStatus, statusOf } from './status.js';
+
+type ConnectionSnapshot = SnapshotFrom<ConnectionMachine>;
+
+/** The part of a browser's `document` that tells whether the page is seen. */
+interface PageVisibility {
+  readonly visibilityState?: string;
+  addEventListener?: (type: string, listener: () => void) => void;
+  removeEventListener?: (type: string, listener: () => void) => void;
+}
+
+interface StatusListener {
+  readonly listener: (status: Status) => void;
+  readonly counts: boolean;
+  /** The status this listener was last called with. */
+  last: Status;
+}
+
 import type { SyncContext, SyncResult } from './sync-context.js';
 import {
   type ActorLookup,
@@ -31,6 +60,15 @@ import {
   type TransportBinding,
   transportLogic,
 } from './transport.js';
+
+/** How `subscribe` listens. */
+export interface SubscribeOptions {
+  /**
+   * Whether a change of the `queued` or `inFlight` counters alone calls the listener.
+   * @default true
+   */
+  counts?: boolean;
+}
 
 /**
  * A WebSocket that stays alive: the handle `createConnection` returns.
@@ -47,8 +85,14 @@ export interface Connection {
   onError(listener: (error: LifelineError) => void): () => void;
   /** The current status (CONN-04), computed when read. */
   readonly status: Status;
-  /** Listens to status changes; returns an unsubscribe. Not called with the current status. */
-  subscribe(listener: (status: Status) => void): () => void;
+  /**
+   * Listens to the status: called at once with the current status, then on
+   * every change, never twice with the same status. Returns an unsubscribe.
+   * With `{ counts: false }` it is called only when something other than the
+   * `queued`/`inFlight` counters changes (a badge that shows the state need
+   * not re-render for every message sent and acknowledged).
+   */
+  subscribe(listener: (status: Status) => void, options?: SubscribeOptions): () => void;
   /** Skips the wait: reconnects now, as a fresh series (also leaves `failed`). */
   retryNow(): void;
   /** Tells the connection whether the network is up (browsers do this from `online`/`offline`). */
@@ -77,17 +121,19 @@ function checkCloseCode(code: unknown, reason: unknown): void {
   }
 }
 
-function callEach<T>(listeners: Set<(value: T) => void>, value: T): void {
-  for (const listener of listeners) {
-    try {
-      listener(value);
-    } catch (error) {
-      // A listener's bug must not corrupt the connection; it still surfaces, as EventEmitter's would.
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
+function callSafely<T>(listener: (value: T) => void, value: T): void {
+  try {
+    listener(value);
+  } catch (error) {
+    // A listener's bug must not corrupt the connection; it still surfaces, as EventEmitter's would.
+    queueMicrotask(() => {
+      throw error;
+    });
   }
+}
+
+function callEach<T>(listeners: Iterable<(value: T) => void>, value: T): void {
+  for (const listener of listeners) callSafely(listener, value);
 }
 
 /** What the shared machine's actors and actions reach a connection through. */
@@ -132,7 +178,7 @@ class LifelineConnection implements Connection {
   readonly #messageListeners = new Set<(data: IncomingData) => void>();
   readonly #syncListeners = new Set<(data: IncomingData) => void>();
   readonly #errorListeners = new Set<(error: LifelineError) => void>();
-  readonly #statusListeners = new Set<(status: Status) => void>();
+  readonly #statusListeners = new Map<(status: Status) => void, StatusListener>();
   /** The open socket of the current session, from open to the end of the session. */
   #session: SocketSession | null = null;
   /** The socket messages flow to: the session's, between sync done and leaving `live`. */
@@ -162,6 +208,7 @@ class LifelineConnection implements Connection {
       closeRequest: () => this.#closeRequest,
       wokeToDeadSocket: () => queueMicrotask(() => this.actor.send({ type: 'RETRY' })),
       report: (error) => this.#report(error),
+      refusedAsTooLarge: (session) => this.#refusedAsTooLarge(session),
       sync: (input, signal) => this.#sync(input, signal),
       flush: () => this.#flush(),
       hold: () => {
@@ -176,15 +223,11 @@ class LifelineConnection implements Connection {
     });
     bindings.set(this.actor, binding);
     this.#status = statusOf(this.actor.getSnapshot(), this.#counts());
-    let failedBefore = false;
+    let previous = this.actor.getSnapshot();
     this.actor.subscribe({
       next: (snapshot) => {
-        const failed = snapshot.value === 'failed';
-        if (failed && !failedBefore && snapshot.context.failure === 'fatal-close') {
-          const close = snapshot.context.lastClose;
-          this.#report(new FatalCloseError(close?.code ?? 1006, close?.reason ?? ''));
-        }
-        failedBefore = failed;
+        this.#reportGivingUp(previous, snapshot);
+        previous = snapshot;
         this.#publishStatus();
       },
       error: (error) => {
@@ -202,6 +245,34 @@ class LifelineConnection implements Connection {
     this.actor.start();
     this.actor.send({ type: 'START' });
     if (this.#options.watchNetwork) this.#watchNetwork();
+  }
+
+  /** Reports what the machine gave up on in this step: a fatal close, the last attempt, a sync that timed out. */
+  #reportGivingUp(before: ConnectionSnapshot, after: ConnectionSnapshot): void {
+    const close = after.context.lastClose;
+    if (after.value === 'failed' && before.value !== 'failed') {
+      if (after.context.failure === 'fatal-close') {
+        const options = close?.status === undefined ? {} : { status: close.status };
+        this.#report(
+          new FatalCloseError(close?.code ?? abnormalClosure, close?.reason ?? '', options),
+        );
+      } else {
+        this.#report(new RetriesExhaustedError(after.context.attempt, close));
+      }
+    }
+    const syncTimedOut =
+      before.matches({ session: { connected: 'syncing' } }) &&
+      !after.matches({ session: { connected: 'syncing' } }) &&
+      close !== before.context.lastClose &&
+      close?.reason === syncTimeoutReason;
+    if (syncTimedOut) {
+      this.#report(
+        new SyncFailedError(
+          `sync did not finish within syncTimeout (${this.#options.machine.syncTimeout} ms)`,
+          true,
+        ),
+      );
+    }
   }
 
   /**
@@ -259,44 +330,48 @@ class LifelineConnection implements Connection {
 
   send(data: OutgoingData): Receipt {
     if (!isOutgoing(data)) {
-      throw new OptionTypeError('data', 'a string, an ArrayBuffer, a typed array or a Blob', data);
+      throw new InvalidDataError(
+        `send() takes a string, an ArrayBuffer, a typed array or a Blob, got ${describeData(data)}`,
+      );
     }
-    this.#lastId += 1;
-    const id = this.#lastId;
-    if (this.#closeRequest) return new Receipt(id, 'rejected', new ConnectionClosedError());
-    let frame: OutgoingData = data;
-    const { ack } = this.#options;
-    if (ack) {
-      let stamped: unknown;
-      try {
-        stamped = ack.stamp(data, id);
-      } catch (error) {
-        const problem = new UserCallbackError('ack.stamp', `threw: ${describeError(error)}`, {
-          cause: error,
-        });
-        return new Receipt(id, 'rejected', problem);
-      }
-      if (!isOutgoing(stamped)) {
-        const problem = new UserCallbackError(
-          'ack.stamp',
-          `returned ${describeError(stamped)}, not a frame`,
-        );
-        return new Receipt(id, 'rejected', problem);
-      }
-      frame = stamped;
+    if (this.#closeRequest) {
+      return this.#refuse(new ConnectionClosedError('send() was called after close()'));
     }
+    const { ack, maxMessageSize } = this.#options;
     const writable = this.#writable;
-    if (writable && !ack && this.#outbox.queuedCount === 0) {
+    if (!ack && writable && this.#outbox.queuedCount === 0 && maxMessageSize === Infinity) {
       // The hot path: straight to the socket, no bookkeeping beyond the ledger's counter.
-      const receipt = new Receipt(id);
-      writable.socket.send(frame);
-      writable.ledger.record(receipt);
+      this.#lastId += 1;
+      const receipt = new Receipt(this.#lastId);
+      writable.socket.send(data);
+      writable.ledger.record(receipt, data);
       return receipt;
     }
-    const entry: OutboxEntry = { receipt: new Receipt(id), frame, bytes: sizeOf(frame) };
+    const bytes = sizeOf(data);
+    if (bytes > maxMessageSize) {
+      return this.#refuse(
+        new MessageTooLargeError(undefined, bytes, `exceeds maxMessageSize ${maxMessageSize}`),
+      );
+    }
+    if (ack?.stamp === jsonAck.stamp && typeof data !== 'string') {
+      return this.#refuse(
+        new InvalidDataError(
+          'the default ack envelope ({"id":n,"data":"..."} in JSON) carries text only: ' +
+            'to send binary data in ack mode, pass your own ack.stamp and ack.read',
+        ),
+      );
+    }
+    const entry: OutboxEntry = { receipt: new Receipt(undefined), data, frame: data, bytes };
     if (writable && this.#outbox.queuedCount === 0) {
+      if (!ack) {
+        this.#write(entry, writable);
+        return entry.receipt;
+      }
+      // Stamped before admission, numbered after it: a refused message takes no id.
+      if (!this.#stamp(entry)) return entry.receipt;
       if (!this.#admit(entry, 'in-flight')) return entry.receipt;
-      writable.socket.send(frame);
+      this.#number(entry);
+      writable.socket.send(entry.frame);
       entry.receipt.update('sent');
     } else if (!this.#admit(entry, 'queued')) {
       return entry.receipt;
@@ -305,7 +380,54 @@ class LifelineConnection implements Connection {
     return entry.receipt;
   }
 
-  /** Puts an entry in the outbox; false (and a rejected receipt) when it does not fit. */
+  /** A receipt for a message refused at `send()`, with the error also reported. */
+  #refuse(error: LifelineError): Receipt {
+    this.#report(error);
+    return new Receipt(undefined, 'rejected', error);
+  }
+
+  /** Gives the entry the next id on this connection: ids stay contiguous. */
+  #number(entry: OutboxEntry): void {
+    this.#lastId += 1;
+    entry.receipt.numbered(this.#lastId);
+  }
+
+  /** Writes a message without ack tracking: numbered, and its fate read from the socket's ledger. */
+  #write(entry: OutboxEntry, session: SocketSession): void {
+    this.#number(entry);
+    session.socket.send(entry.data);
+    session.ledger.record(entry.receipt, entry.data);
+  }
+
+  /**
+   * Puts the id the entry will get on its frame (ack mode). False, with the
+   * receipt rejected and the error reported, when the user's `ack.stamp`
+   * fails; the id is not used up.
+   */
+  #stamp(entry: OutboxEntry): boolean {
+    const stamp = this.#options.ack?.stamp;
+    if (!stamp) return true;
+    let problem: UserCallbackError | undefined;
+    try {
+      const frame: unknown = stamp(entry.data, this.#lastId + 1);
+      if (isOutgoing(frame)) entry.frame = frame;
+      else
+        problem = new UserCallbackError(
+          'ack.stamp',
+          `returned ${describeError(frame)}, not a frame`,
+        );
+    } catch (error) {
+      problem = new UserCallbackError('ack.stamp', `threw: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+    if (!problem) return true;
+    entry.receipt.update('rejected', problem);
+    this.#report(problem);
+    return false;
+  }
+
+  /** Puts an entry in the outbox; false (and a rejected receipt, reported) when it does not fit. */
   #admit(entry: OutboxEntry, as: 'queued' | 'in-flight'): boolean {
     const { accepted, dropped } =
       as === 'queued' ? this.#outbox.enqueue(entry) : this.#outbox.holdInFlight(entry);
@@ -320,17 +442,15 @@ class LifelineConnection implements Connection {
     }
     if (!accepted) {
       const { maxMessages, maxBytes, overflow } = this.#outbox.options;
-      const detail = this.#outbox.fitsAlone(entry)
-        ? `was rejected: the outbox is full (maxMessages ${maxMessages}, maxBytes ${maxBytes})`
-        : `was rejected: ${entry.bytes} bytes exceed outbox.maxBytes ${maxBytes}`;
-      entry.receipt.update(
-        'rejected',
-        new OutboxOverflowError(
-          entry.receipt.id,
-          overflow === 'reject' ? 'reject' : 'drop-oldest',
-          detail,
-        ),
-      );
+      let detail = `was rejected: the outbox is full (maxMessages ${maxMessages}, maxBytes ${maxBytes})`;
+      if (!this.#outbox.fitsAlone(entry)) {
+        detail = `was rejected: ${entry.bytes} bytes exceed outbox.maxBytes ${maxBytes}`;
+      } else if (overflow === 'drop-oldest') {
+        detail += ', and unacknowledged messages are never dropped';
+      }
+      const error = new OutboxOverflowError(undefined, overflow, detail);
+      entry.receipt.update('rejected', error);
+      this.#report(error);
     }
     if (dropped.length > 0) this.#countsChanged();
     return accepted;
@@ -339,22 +459,71 @@ class LifelineConnection implements Connection {
   #flush(): void {
     const session = this.#session;
     if (!session) return;
-    const { socket, ledger } = session;
-    if (this.#options.ack && this.#inFlightOn !== socket) {
+    const { socket } = session;
+    const ack = this.#options.ack;
+    if (ack && this.#inFlightOn !== socket) {
       for (const entry of this.#outbox.inFlight()) socket.send(entry.frame);
     }
     this.#inFlightOn = socket;
     for (let entry = this.#outbox.takeQueued(); entry; entry = this.#outbox.takeQueued()) {
-      socket.send(entry.frame);
-      if (this.#options.ack) {
-        this.#outbox.markInFlight(entry);
-        entry.receipt.update('sent');
-      } else {
-        ledger.record(entry.receipt);
+      if (!ack) {
+        this.#write(entry, session);
+        continue;
       }
+      if (!this.#stamp(entry)) continue;
+      this.#number(entry);
+      socket.send(entry.frame);
+      this.#outbox.markInFlight(entry);
+      entry.receipt.update('sent');
     }
     this.#writable = session;
     this.#countsChanged();
+  }
+
+  /**
+   * The server closed with 1009 (message too big): the longest message not
+   * yet confirmed on that socket is the one it refused. It is rejected; in ack
+   * mode it and everything written after it (which the server did not take
+   * either) go back to the head of the queue, to be written under new ids, so
+   * the ids the server sees stay contiguous. Returns the retry verdict, or
+   * undefined when no message is to blame (then 1009 stays fatal).
+   */
+  #refusedAsTooLarge(session: SocketSession): CloseDisposition | undefined {
+    const culprit = this.#options.ack ? this.#largestInFlight() : session.ledger.largest?.receipt;
+    if (!culprit || culprit.id === undefined || isFinalState(culprit.state)) return undefined;
+    const id = culprit.id;
+    let bytes = 0;
+    if (this.#options.ack) {
+      const [refused, ...after] = this.#outbox.takeInFlightFrom(id);
+      if (!refused) return undefined;
+      bytes = refused.bytes;
+      for (const entry of after) {
+        entry.frame = entry.data;
+        entry.receipt.requeued();
+      }
+      this.#outbox.requeueFirst(after);
+      this.#lastId = id - 1;
+      this.#countsChanged();
+    } else {
+      const largest = session.ledger.largest;
+      bytes = largest ? sizeOf(largest.data) : 0;
+    }
+    const error = new MessageTooLargeError(
+      id,
+      bytes,
+      'was refused by the server (close 1009, message too big); the messages after it carry on',
+    );
+    culprit.update('rejected', error);
+    this.#report(error);
+    return { action: 'retry' };
+  }
+
+  #largestInFlight(): Receipt | undefined {
+    let largest: OutboxEntry | undefined;
+    for (const entry of this.#outbox.inFlight()) {
+      if (!largest || entry.bytes > largest.bytes) largest = entry;
+    }
+    return largest?.receipt;
   }
 
   #receive(data: IncomingData): void {
@@ -383,8 +552,9 @@ class LifelineConnection implements Connection {
         );
       }
     }
+    // While the sync listens, its frames are its own: history must not reach onMessage twice.
     if (this.#syncListeners.size > 0) callEach(this.#syncListeners, data);
-    callEach(this.#messageListeners, data);
+    else callEach(this.#messageListeners, data);
   }
 
   #acknowledge(through: number): void {
@@ -408,6 +578,9 @@ class LifelineConnection implements Connection {
       send: (data) => {
         if (!signal.aborted) session.socket.send(data);
       },
+      deliver: (data) => {
+        if (!signal.aborted) callEach(this.#messageListeners, data);
+      },
       onMessage: (listener) => {
         const wrapped = (data: IncomingData) => listener(data);
         listeners.add(wrapped);
@@ -424,14 +597,24 @@ class LifelineConnection implements Connection {
     };
     signal.addEventListener('abort', cleanUp, { once: true });
     try {
-      const result = await userSync(context);
+      let result: SyncReturn;
+      try {
+        result = await userSync(context);
+      } catch (error) {
+        if (!signal.aborted) {
+          this.#report(
+            new SyncFailedError(`sync failed: ${describeError(error)}`, false, { cause: error }),
+          );
+        }
+        throw error;
+      }
       if (result !== undefined && result !== null) {
         const through = (result as SyncResult).ackedThrough;
         if (through !== undefined) {
           if (typeof through !== 'number' || Number.isNaN(through)) {
-            throw new TypeError(
-              `sync() returned ackedThrough ${shownValue(through)}: expected a number`,
-            );
+            const problem = `sync() returned ackedThrough ${shownValue(through)}: expected a number`;
+            this.#report(new SyncFailedError(problem, false));
+            throw new TypeError(problem);
           }
           this.#acknowledge(through);
         }
@@ -452,9 +635,22 @@ class LifelineConnection implements Connection {
     return () => this.#errorListeners.delete(listener);
   }
 
-  subscribe(listener: (status: Status) => void): () => void {
-    this.#statusListeners.add(listener);
-    return () => this.#statusListeners.delete(listener);
+  subscribe(listener: (status: Status) => void, options: SubscribeOptions = {}): () => void {
+    if (typeof listener !== 'function') {
+      throw new OptionTypeError('listener', 'a function', listener);
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new OptionTypeError('options', 'an object such as { counts: false }', options);
+    }
+    const counts = options.counts ?? true;
+    if (typeof counts !== 'boolean') throw new OptionTypeError('counts', 'a boolean', counts);
+    // Wrapped, so the same function subscribed twice is two subscriptions, each with its own unsubscribe.
+    const current = this.status;
+    const entry: StatusListener = { listener, counts, last: current };
+    const key = (status: Status) => listener(status);
+    this.#statusListeners.set(key, entry);
+    callSafely(listener, current);
+    return () => this.#statusListeners.delete(key);
   }
 
   retryNow(): void {
@@ -474,11 +670,20 @@ class LifelineConnection implements Connection {
     if (this.#closeRequest) return;
     this.#closeRequest = { code, reason };
     this.#stopWatchingNetwork();
-    this.actor.send({ type: 'CLOSE', code, reason });
+    // Emptied before the machine closes, so that listeners see `closed` once, with nothing held.
     for (const entry of this.#outbox.clear()) {
-      if (entry.receipt.state === 'sent') entry.receipt.update('unconfirmed');
-      else entry.receipt.update('dropped', new ConnectionClosedError('closed before it was sent'));
+      const { receipt } = entry;
+      const error =
+        receipt.state === 'sent'
+          ? new ConnectionClosedError(
+              `close() came before the server acknowledged message ${receipt.id}: it may or may not have arrived`,
+              receipt.id,
+            )
+          : new ConnectionClosedError('a message was dropped by close() before it was sent');
+      receipt.update(receipt.state === 'sent' ? 'unconfirmed' : 'dropped', error);
+      this.#report(error);
     }
+    this.actor.send({ type: 'CLOSE', code, reason });
     this.actor.stop();
     this.#publishStatus();
   }
@@ -505,7 +710,11 @@ class LifelineConnection implements Connection {
     const next = statusOf(this.actor.getSnapshot(), this.#counts());
     if (sameStatus(next, this.#status)) return;
     this.#status = next;
-    callEach(this.#statusListeners, next);
+    for (const entry of [...this.#statusListeners.values()]) {
+      if (sameStatus(next, entry.last, { counts: entry.counts })) continue;
+      entry.last = next;
+      callSafely(entry.listener, next);
+    }
   }
 
   #watchNetwork(): void {
@@ -522,11 +731,18 @@ class LifelineConnection implements Connection {
     }
     const online = () => this.setOnline(true);
     const offline = () => this.setOnline(false);
+    const page = (globalThis as { document?: PageVisibility }).document;
+    // A hidden page's timers are throttled: on its return, ask the socket at once whether it lives.
+    const visible = () => {
+      if (page?.visibilityState === 'visible') this.#session?.probeNow();
+    };
     target.addEventListener('online', online);
     target.addEventListener('offline', offline);
+    page?.addEventListener?.('visibilitychange', visible);
     this.#stopWatchingNetwork = () => {
       target.removeEventListener?.('online', online);
       target.removeEventListener?.('offline', offline);
+      page?.removeEventListener?.('visibilitychange', visible);
     };
     if (target.navigator.onLine === false) this.setOnline(false);
   }
@@ -555,6 +771,16 @@ class LifelineConnection implements Connection {
  */
 export function createConnection(options: ConnectionOptions): Connection {
   return new LifelineConnection(options);
+}
+
+/** What `send()` was given instead of a message, for its error. */
+function describeData(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object (serialise it first, e.g. JSON.stringify)';
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `the ${typeof value} ${value}`;
+  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 
 /** A returned value for an error message, without calling anything the value defines. */

@@ -9,7 +9,11 @@ export type LifelineErrorCode =
   | 'ERR_LIFELINE_FATAL_CLOSE'
   | 'ERR_LIFELINE_CLOSED'
   | 'ERR_LIFELINE_INBOUND_FRAME'
-  | 'ERR_LIFELINE_CALLBACK';
+  | 'ERR_LIFELINE_CALLBACK'
+  | 'ERR_LIFELINE_INVALID_DATA'
+  | 'ERR_LIFELINE_MESSAGE_TOO_LARGE'
+  | 'ERR_LIFELINE_RETRIES_EXHAUSTED'
+  | 'ERR_LIFELINE_SYNC_FAILED';
 
 interface LifelineErrorOptions {
   cause?: unknown;
@@ -54,6 +58,11 @@ export class LifelineError extends Error {
     // biome-ignore lint/complexity/noThisInStatic: see above.
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
+}
+
+/** How an error names a message: by its id once it has one. */
+export function messageLabel(messageId: number | undefined): string {
+  return messageId === undefined ? 'a message' : `message ${messageId}`;
 }
 
 function brand(error: Error): void {
@@ -144,13 +153,16 @@ export class OptionRangeError extends RangeError {
  * ```
  */
 export class OutboxOverflowError extends LifelineError {
-  /** The id of the message refused or dropped. */
-  readonly messageId: number;
+  /**
+   * The id of the message refused or dropped, when it had one. Ids are given
+   * when a message is first written, so a refused or dropped message has none.
+   */
+  readonly messageId: number | undefined;
   /** What was done with it. */
   readonly policy: 'reject' | 'drop-oldest';
 
-  constructor(messageId: number, policy: 'reject' | 'drop-oldest', detail: string) {
-    super('ERR_LIFELINE_OUTBOX_OVERFLOW', `message ${messageId} ${detail}`);
+  constructor(messageId: number | undefined, policy: 'reject' | 'drop-oldest', detail: string) {
+    super('ERR_LIFELINE_OUTBOX_OVERFLOW', `${messageLabel(messageId)} ${detail}`);
     this.name = 'OutboxOverflowError';
     this.messageId = messageId;
     this.policy = policy;
@@ -176,18 +188,27 @@ export class OutboxOverflowError extends LifelineError {
 export class FatalCloseError extends LifelineError {
   readonly closeCode: number;
   readonly reason: string;
+  /** The HTTP status, when the server refused the upgrade (401, 403, 404 ...). */
+  readonly status: number | undefined;
 
-  constructor(closeCode: number, reason: string, options: LifelineErrorOptions = {}) {
+  constructor(
+    closeCode: number,
+    reason: string,
+    options: LifelineErrorOptions & { status?: number } = {},
+  ) {
     // The reason is the server's text: shown cleaned, kept raw in `reason`.
     const shown = printable(reason);
+    const refused =
+      options.status === undefined ? '' : ` (the upgrade was refused with HTTP ${options.status})`;
     super(
       'ERR_LIFELINE_FATAL_CLOSE',
-      `fatal close ${closeCode}${shown ? `: ${shown}` : ''}`,
+      `fatal close ${closeCode}${shown ? `: ${shown}` : ''}${refused}`,
       options,
     );
     this.name = 'FatalCloseError';
     this.closeCode = closeCode;
     this.reason = reason;
+    this.status = options.status;
   }
 }
 
@@ -205,9 +226,13 @@ export class FatalCloseError extends LifelineError {
  * ```
  */
 export class ConnectionClosedError extends LifelineError {
-  constructor(message = 'the connection was closed by close()') {
+  /** The id of the message this is about, when it had one (it was written). */
+  readonly messageId: number | undefined;
+
+  constructor(message = 'the connection was closed by close()', messageId?: number) {
     super('ERR_LIFELINE_CLOSED', message);
     this.name = 'ConnectionClosedError';
+    this.messageId = messageId;
   }
 }
 
@@ -258,5 +283,127 @@ export class UserCallbackError extends LifelineError {
     super('ERR_LIFELINE_CALLBACK', `\`${option}\` ${problem}`, options);
     this.name = 'UserCallbackError';
     this.option = option;
+  }
+}
+
+/**
+ * `send()` was given something that is not a message, or data the ack
+ * envelope cannot carry (binary data in the default JSON envelope). Thrown by
+ * `send()` for the first; the receipt of the second is `rejected` with it.
+ *
+ * @example
+ * ```ts
+ * import { createConnection, InvalidDataError } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
+ * try {
+ *   connection.send({ text: 'hi' } as never);
+ * } catch (error) {
+ *   if (error instanceof InvalidDataError) console.error(error.message); // send() takes a string, ...
+ * }
+ * connection.close();
+ * ```
+ */
+export class InvalidDataError extends LifelineError {
+  constructor(message: string) {
+    super('ERR_LIFELINE_INVALID_DATA', message);
+    this.name = 'InvalidDataError';
+  }
+}
+
+/**
+ * A message is larger than the connection or the server accepts: refused at
+ * `send()` when it exceeds `maxMessageSize`, or rejected after the server
+ * closed with 1009 (message too big) right after it was written. The other
+ * messages carry on.
+ *
+ * @example
+ * ```ts
+ * import { createConnection } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/', maxMessageSize: 4 });
+ * connection.send('too long').error?.code; // 'ERR_LIFELINE_MESSAGE_TOO_LARGE'
+ * connection.close();
+ * ```
+ */
+export class MessageTooLargeError extends LifelineError {
+  /** The message's id, when it had one (it was written before the server refused it). */
+  readonly messageId: number | undefined;
+  /** The message's size in bytes (UTF-8 for text). */
+  readonly bytes: number;
+
+  constructor(messageId: number | undefined, bytes: number, detail: string) {
+    super(
+      'ERR_LIFELINE_MESSAGE_TOO_LARGE',
+      `${messageLabel(messageId)} of ${bytes} bytes ${detail}`,
+    );
+    this.name = 'MessageTooLargeError';
+    this.messageId = messageId;
+    this.bytes = bytes;
+  }
+}
+
+/**
+ * The connection gave up: `maxAttempts` attempts in a row failed. It stays
+ * `failed` until `retryNow()` or the network comes back.
+ *
+ * @example
+ * ```ts
+ * import { createConnection, RetriesExhaustedError } from 'lifeline';
+ *
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/', maxAttempts: 2 });
+ * connection.onError((error) => {
+ *   if (error instanceof RetriesExhaustedError) console.error(error.attempts, error.lastClose);
+ * });
+ * ```
+ */
+export class RetriesExhaustedError extends LifelineError {
+  /** How many attempts were made. */
+  readonly attempts: number;
+  /** How the last attempt ended. */
+  readonly lastClose: { code: number; reason: string; status?: number } | null;
+
+  constructor(
+    attempts: number,
+    lastClose: { code: number; reason: string; status?: number } | null,
+  ) {
+    const why = lastClose
+      ? `; the last ended with ${lastClose.code}${lastClose.reason ? ` ${printable(lastClose.reason)}` : ''}`
+      : '';
+    super('ERR_LIFELINE_RETRIES_EXHAUSTED', `gave up after ${attempts} failed attempts${why}`);
+    this.name = 'RetriesExhaustedError';
+    this.attempts = attempts;
+    this.lastClose = lastClose;
+  }
+}
+
+/**
+ * The `sync` function threw, rejected or ran past `syncTimeout`. The attempt
+ * counts as failed and the connection backs off and tries again.
+ *
+ * @example
+ * ```ts
+ * import { createConnection, SyncFailedError } from 'lifeline';
+ *
+ * const connection = createConnection({
+ *   url: 'ws://127.0.0.1:9/',
+ *   sync: async () => {
+ *     throw new Error('history service down');
+ *   },
+ * });
+ * connection.onError((error) => {
+ *   if (error instanceof SyncFailedError) console.error(error.timedOut, error.cause);
+ * });
+ * connection.close();
+ * ```
+ */
+export class SyncFailedError extends LifelineError {
+  /** True when the sync ran past `syncTimeout`; false when it threw or rejected (see `cause`). */
+  readonly timedOut: boolean;
+
+  constructor(message: string, timedOut: boolean, options: LifelineErrorOptions = {}) {
+    super('ERR_LIFELINE_SYNC_FAILED', message, options);
+    this.name = 'SyncFailedError';
+    this.timedOut = timedOut;
   }
 }

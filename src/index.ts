@@ -19,7 +19,7 @@ export {
   tryAgainLaterDelay,
 } from './classify-close.js';
 export { type Clock, systemClock } from './clock.js';
-export { type Connection, createConnection } from './connection.js';
+export { type Connection, createConnection, type SubscribeOptions } from './connection.js';
 export { type ConnectionActorOptions, createConnectionActor } from './connection-actor.js';
 export {
   type ConnectionConfig,
@@ -49,11 +49,15 @@ export {
   ConnectionClosedError,
   FatalCloseError,
   InboundFrameError,
+  InvalidDataError,
   LifelineError,
   type LifelineErrorCode,
+  MessageTooLargeError,
   OptionRangeError,
   OptionTypeError,
   OutboxOverflowError,
+  RetriesExhaustedError,
+  SyncFailedError,
   UserCallbackError,
 } from './errors.js';
 export type { HeartbeatTiming } from './liveness.js';
@@ -81,6 +85,7 @@ export { printable } from './printable.js';
 export { isFinalState, Receipt, type ReceiptState } from './receipt.js';
 export { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from './retry-after.js';
 export {
+  type FormatStatusOptions,
   formatStatus,
   type Status,
   type StatusState,

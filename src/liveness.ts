@@ -14,7 +14,7 @@ export const wakeCheckInterval = 250;
 export const wakeThreshold = 2000;
 /** After waking, a probe must be answered this fast, in ms. */
 export const wakeProbeTimeout = 500;
-/** A check this late may have starved I/O: give pending replies a chance before judging. */
+/** A check later than this may have starved I/O: it sends one more probe before judging. */
 const lagTolerance = 100;
 
 /**
@@ -22,31 +22,47 @@ const lagTolerance = 100;
  * timer is touched per frame); one timer, re-armed when it fires, probes a
  * quiet socket, declares it dead when a probe goes unanswered, and probes at
  * once when the wall clock shows the process slept.
+ *
+ * Timers can run late (a busy event loop, a background tab clamped to one
+ * wake-up per second or per minute). A check that runs late may find a reply
+ * still unread behind it, so it sends one more probe instead of judging; that
+ * probe is final: the next check judges it however late it runs. So lateness
+ * delays a verdict by at most one probe and never cancels it, and a socket
+ * whose replies arrive is never declared dead because the timers were late.
  */
 export class Liveness {
   readonly #clock: Clock;
   readonly #timing: HeartbeatTiming;
   readonly #probe: () => void;
   readonly #dead: (reason: string) => void;
+  readonly #checked: (now: number) => void;
   #lastInbound = 0;
   #probeSentAt: number | null = null;
   #probeTimeout = 0;
   #probeReason = 'heartbeat timeout';
+  /** The outstanding probe is judged on its timeout whatever the lateness of the check. */
+  #probeIsFinal = false;
   #timer: unknown;
   #dueAt = 0;
   /** stop() may be called from inside a probe or the dead callback: nothing re-arms after it. */
   #stopped = false;
 
+  /**
+   * @param checked called on every check, after the verdict, with the
+   * clock's time (the transport confirms writes from it)
+   */
   constructor(
     clock: Clock,
     timing: HeartbeatTiming,
     probe: () => void,
     dead: (reason: string) => void,
+    checked: (now: number) => void = () => undefined,
   ) {
     this.#clock = clock;
     this.#timing = timing;
     this.#probe = probe;
     this.#dead = dead;
+    this.#checked = checked;
   }
 
   start(): void {
@@ -65,6 +81,19 @@ export class Liveness {
     this.#lastInbound = this.#clock.now();
   }
 
+  /**
+   * Probes now, unless a probe is already out (a page that became visible
+   * again: its timers may have been throttled while it was hidden).
+   */
+  probeNow(): void {
+    if (this.#stopped || this.#probeSentAt !== null) return;
+    const now = this.#clock.now();
+    this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
+    if (this.#stopped) return;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#arm(now);
+  }
+
   #arm(now: number): void {
     if (this.#stopped) return;
     const deadline =
@@ -75,10 +104,11 @@ export class Liveness {
     this.#timer = this.#clock.setTimeout(() => this.#check(), this.#dueAt - now);
   }
 
-  #sendProbe(now: number, timeout: number, reason: string): void {
+  #sendProbe(now: number, timeout: number, reason: string, final: boolean): void {
     this.#probeSentAt = now;
     this.#probeTimeout = timeout;
     this.#probeReason = reason;
+    this.#probeIsFinal = final;
     try {
       this.#probe();
     } catch {
@@ -90,22 +120,31 @@ export class Liveness {
     this.#timer = undefined;
     const now = this.#clock.now();
     const lateBy = now - this.#dueAt;
-    if (lateBy > wakeThreshold) {
-      this.#sendProbe(now, Math.min(wakeProbeTimeout, this.#timing.timeout), 'no reply after wake');
-    } else if (this.#probeSentAt !== null && this.#lastInbound >= this.#probeSentAt) {
+    const slept = lateBy > wakeThreshold;
+    if (this.#probeSentAt !== null && this.#lastInbound >= this.#probeSentAt) {
       this.#probeSentAt = null;
-    } else if (this.#probeSentAt !== null && now >= this.#probeSentAt + this.#probeTimeout) {
-      if (lateBy <= lagTolerance) {
+    }
+    if (this.#probeSentAt !== null && now >= this.#probeSentAt + this.#probeTimeout) {
+      if (this.#probeIsFinal || lateBy <= lagTolerance) {
         this.#dead(this.#probeReason);
         return;
       }
-      if (this.#stopped) return;
-      this.#dueAt = now;
-      this.#timer = this.#clock.setTimeout(() => this.#check(), 0);
-      return;
+      if (slept) {
+        this.#sendProbe(now, this.#wakeTimeout(), 'no reply after wake', true);
+      } else {
+        this.#sendProbe(now, this.#probeTimeout, this.#probeReason, true);
+      }
+    } else if (slept && !(this.#probeSentAt !== null && this.#probeIsFinal)) {
+      this.#sendProbe(now, this.#wakeTimeout(), 'no reply after wake', true);
     } else if (this.#probeSentAt === null && now - this.#lastInbound >= this.#timing.interval) {
-      this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout');
+      this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
     }
+    if (this.#stopped) return;
+    this.#checked(now);
     this.#arm(now);
+  }
+
+  #wakeTimeout(): number {
+    return Math.min(wakeProbeTimeout, this.#timing.timeout);
   }
 }

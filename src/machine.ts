@@ -14,6 +14,9 @@ import {
 import { describeError } from './describe-error.js';
 import { maxTimerDelay } from './validate.js';
 
+/** Why an attempt was abandoned when `sync` ran past `syncTimeout` (the recorded close's reason). */
+export const syncTimeoutReason = 'sync timeout';
+
 /** The close codes lifeline records for closes it decides itself (no frame was received). */
 export const abnormalClosure = 1006;
 
@@ -42,6 +45,12 @@ export interface DropEvent {
    * @default retryAfterSpread
    */
   retryAfterPrecision?: number;
+  /**
+   * The transport's own verdict, when it knows better than the close policy:
+   * a 1009 caused by one message it has rejected (retry), a `url()` that
+   * returned no WebSocket URL (fatal).
+   */
+  verdict?: CloseDisposition;
 }
 
 /** Everything the connection machine reacts to. Inbound messages are deliberately absent. */
@@ -137,6 +146,7 @@ function closeOf({ code, reason, status }: DropEvent): CloseInfo {
 
 /** The close policy's verdict; a policy that throws or answers nonsense yields to the default. */
 function classify(context: ConnectionContext, event: DropEvent): CloseDisposition {
+  if (event.verdict && isCloseDisposition(event.verdict)) return event.verdict;
   const close = closeOf(event);
   try {
     const disposition = context.config.classifyClose(close);
@@ -167,7 +177,8 @@ export const connectionMachine = setup({
   types: {
     context: {} as ConnectionContext,
     events: {} as ConnectionEvent,
-    input: {} as ConnectionMachineInput,
+    // biome-ignore lint/suspicious/noConfusingVoidType: with `undefined`, the optional property drops it and every createActor needs an input.
+    input: {} as ConnectionMachineInput | void,
   },
   actors: {
     /** Owns one socket: sends OPEN and DROP; leaving `session` stops it, closing the socket. */
@@ -245,7 +256,7 @@ export const connectionMachine = setup({
   id: 'connection',
   description: 'One long-lived WebSocket, kept alive across drops.',
   context: ({ input }) => ({
-    config: resolveConnectionConfig(input),
+    config: resolveConnectionConfig(input ?? undefined),
     attempt: 0,
     lastClose: null,
     retryAfter: null,
@@ -317,7 +328,7 @@ export const connectionMachine = setup({
               after: {
                 syncTimeout: {
                   target: '#connection.disconnected',
-                  actions: { type: 'recordAbandon', params: { reason: 'sync timeout' } },
+                  actions: { type: 'recordAbandon', params: { reason: syncTimeoutReason } },
                 },
               },
             },

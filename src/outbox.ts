@@ -94,6 +94,13 @@ export function isOutgoing(data: unknown): data is OutgoingData {
 }
 
 /** The size a message takes in the outbox, in bytes. */
+/** A message's length in O(1): UTF-16 units for text (at most its UTF-8 bytes), bytes otherwise. */
+export function lengthOf(data: OutgoingData): number {
+  if (typeof data === 'string') return data.length;
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  return (data as ArrayBufferLike | ArrayBufferView).byteLength;
+}
+
 export function sizeOf(data: OutgoingData): number {
   if (typeof data === 'string') return utf8Length(data);
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
@@ -103,7 +110,11 @@ export function sizeOf(data: OutgoingData): number {
 /** One message held by the outbox: its receipt, the frame to write (stamped in ack mode), its size. */
 export interface OutboxEntry {
   readonly receipt: Receipt;
-  readonly frame: OutgoingData;
+  /** The message as given to `send()`. */
+  readonly data: OutgoingData;
+  /** The frame written (stamped in ack mode), which resends repeat; `data` until it is first written. */
+  frame: OutgoingData;
+  /** The size of the message as given to `send()`. */
   readonly bytes: number;
 }
 
@@ -140,6 +151,22 @@ class Queue<T> {
     for (let i = this.#head; i < this.#items.length; i += 1) yield this.#items[i] as T;
   }
 
+  /** Puts `items` ahead of everything queued, in their order. */
+  prepend(items: readonly T[]): void {
+    this.#items = [...items, ...this.#items.slice(this.#head)];
+    this.#head = 0;
+  }
+
+  /** Removes and returns the items from the first one `from` accepts to the end. */
+  takeFrom(from: (item: T) => boolean): T[] {
+    const items = [...this];
+    const index = items.findIndex(from);
+    if (index < 0) return [];
+    this.#items = items.slice(0, index);
+    this.#head = 0;
+    return items.slice(index);
+  }
+
   drain(): T[] {
     const items = [...this];
     this.#items = [];
@@ -164,7 +191,7 @@ export interface EnqueueResult {
  * import { Outbox, Receipt, resolveOutboxOptions } from 'lifeline';
  *
  * const outbox = new Outbox(resolveOutboxOptions({ maxMessages: 2, overflow: 'drop-oldest' }));
- * for (const id of [1, 2, 3]) outbox.enqueue({ receipt: new Receipt(id), frame: 'x', bytes: 1 });
+ * for (const id of [1, 2, 3]) outbox.enqueue({ receipt: new Receipt(id), data: 'x', frame: 'x', bytes: 1 });
  * outbox.queuedCount; // 2: message 1 was dropped
  * ```
  */
@@ -172,7 +199,8 @@ export class Outbox {
   readonly options: ResolvedOutboxOptions;
   readonly #queued = new Queue<OutboxEntry>();
   readonly #inFlight = new Queue<OutboxEntry>();
-  #bytes = 0;
+  #queuedBytes = 0;
+  #inFlightBytes = 0;
 
   constructor(options: ResolvedOutboxOptions = resolveOutboxOptions()) {
     this.options = options;
@@ -190,7 +218,7 @@ export class Outbox {
 
   /** Bytes held, queued and in flight. */
   get byteCount(): number {
-    return this.#bytes;
+    return this.#queuedBytes + this.#inFlightBytes;
   }
 
   /** Whether `entry` could ever fit, whatever is dropped. */
@@ -200,46 +228,79 @@ export class Outbox {
 
   #fits(entry: OutboxEntry): boolean {
     const count = this.#queued.length + this.#inFlight.length;
-    return count < this.options.maxMessages && this.#bytes + entry.bytes <= this.options.maxBytes;
+    return (
+      count < this.options.maxMessages && this.byteCount + entry.bytes <= this.options.maxBytes
+    );
   }
 
   /** Holds an entry, subject to the bounds and the overflow policy. */
   enqueue(entry: OutboxEntry): EnqueueResult {
-    return this.#admit(entry, this.#queued);
+    return this.#admit(entry, 'queued');
   }
 
   /** Holds an entry that was written straight to the socket, awaiting its ack. */
   holdInFlight(entry: OutboxEntry): EnqueueResult {
-    return this.#admit(entry, this.#inFlight);
+    return this.#admit(entry, 'in-flight');
   }
 
-  #admit(entry: OutboxEntry, into: Queue<OutboxEntry>): EnqueueResult {
+  /**
+   * Whether dropping every queued entry would make room: in-flight entries
+   * are never dropped, since each was written with an id the server may be
+   * waiting for, and a hole in the ids would stop the server.
+   */
+  #couldFit(entry: OutboxEntry): boolean {
+    return (
+      this.#inFlight.length < this.options.maxMessages &&
+      this.#inFlightBytes + entry.bytes <= this.options.maxBytes
+    );
+  }
+
+  #admit(entry: OutboxEntry, as: 'queued' | 'in-flight'): EnqueueResult {
     const dropped: OutboxEntry[] = [];
     if (!this.fitsAlone(entry)) return { accepted: false, dropped };
-    if (!this.#fits(entry) && this.options.overflow === 'reject')
-      return { accepted: false, dropped };
-    while (!this.#fits(entry)) {
-      const oldest = this.#inFlight.length > 0 ? this.#inFlight.shift() : this.#queued.shift();
-      if (!oldest) break;
-      this.#bytes -= oldest.bytes;
-      dropped.push(oldest);
+    if (!this.#fits(entry)) {
+      if (this.options.overflow === 'reject' || !this.#couldFit(entry)) {
+        return { accepted: false, dropped };
+      }
+      while (!this.#fits(entry)) dropped.push(this.takeQueued() as OutboxEntry);
     }
-    into.push(entry);
-    this.#bytes += entry.bytes;
+    if (as === 'queued') {
+      this.#queued.push(entry);
+      this.#queuedBytes += entry.bytes;
+    } else {
+      this.markInFlight(entry);
+    }
     return { accepted: true, dropped };
   }
 
-  /** The oldest queued entry, removed from the queue (its bytes stay counted if moved in flight). */
+  /** The oldest queued entry, removed from the queue. */
   takeQueued(): OutboxEntry | undefined {
     const entry = this.#queued.shift();
-    if (entry) this.#bytes -= entry.bytes;
+    if (entry) this.#queuedBytes -= entry.bytes;
     return entry;
   }
 
   /** Moves an entry taken from the queue to in flight: written, awaiting its ack. */
   markInFlight(entry: OutboxEntry): void {
     this.#inFlight.push(entry);
-    this.#bytes += entry.bytes;
+    this.#inFlightBytes += entry.bytes;
+  }
+
+  /**
+   * Takes the in-flight entries from message `id` on out of the outbox: the
+   * server refused that message, so it and everything written after it must
+   * be written again, under new ids.
+   */
+  takeInFlightFrom(id: number): OutboxEntry[] {
+    const taken = this.#inFlight.takeFrom((entry) => (entry.receipt.id ?? 0) >= id);
+    for (const entry of taken) this.#inFlightBytes -= entry.bytes;
+    return taken;
+  }
+
+  /** Puts entries back at the head of the queue, ahead of newer messages. */
+  requeueFirst(entries: readonly OutboxEntry[]): void {
+    this.#queued.prepend(entries);
+    for (const entry of entries) this.#queuedBytes += entry.bytes;
   }
 
   /** The in-flight entries, oldest first, to resend after a reconnect. */
@@ -250,9 +311,9 @@ export class Outbox {
   /** Releases every in-flight entry with an id <= `throughId` (a cumulative ack). */
   acknowledge(throughId: number): OutboxEntry[] {
     const released: OutboxEntry[] = [];
-    for (let entry = this.#inFlight.peek(); entry && entry.receipt.id <= throughId; ) {
+    for (let entry = this.#inFlight.peek(); entry && (entry.receipt.id ?? 0) <= throughId; ) {
       this.#inFlight.shift();
-      this.#bytes -= entry.bytes;
+      this.#inFlightBytes -= entry.bytes;
       released.push(entry);
       entry = this.#inFlight.peek();
     }
@@ -262,7 +323,8 @@ export class Outbox {
   /** Empties the outbox, returning what it held: in flight first, then queued. */
   clear(): OutboxEntry[] {
     const all = [...this.#inFlight.drain(), ...this.#queued.drain()];
-    this.#bytes = 0;
+    this.#queuedBytes = 0;
+    this.#inFlightBytes = 0;
     return all;
   }
 }

@@ -1,4 +1,5 @@
 import type { LifelineError } from './errors.js';
+import { lengthOf, type OutgoingData } from './outbox.js';
 
 /**
  * Where a message is:
@@ -56,12 +57,21 @@ export class WriteLedger {
   written = 0;
   confirmed = 0;
   ended = false;
+  /**
+   * The longest write since the last confirmation (by `length`, a cheap proxy
+   * for bytes), and its receipt: the suspect when the server closes with 1009.
+   */
+  largest: { receipt: Receipt; data: OutgoingData; length: number; sequence: number } | null = null;
   readonly #waiting = new Set<Receipt>();
 
   /** Numbers a write; the receipt becomes `sent` on this ledger. */
-  record(receipt: Receipt): void {
+  record(receipt: Receipt, data: OutgoingData): void {
     this.written += 1;
     receipt.sentOn(this, this.written);
+    const length = lengthOf(data);
+    if (length > (this.largest?.length ?? 0)) {
+      this.largest = { receipt, data, length, sequence: this.written };
+    }
   }
 
   /** The first `count` writes have been read by the server (a pong to a ping sent after them). */
@@ -69,6 +79,7 @@ export class WriteLedger {
     // After end(), what was unconfirmed stays so: `settled` may already have said it.
     if (this.ended || !(count > this.confirmed)) return;
     this.confirmed = Math.min(count, this.written);
+    if (this.largest && this.largest.sequence <= this.confirmed) this.largest = null;
     this.#wake();
   }
 
@@ -106,8 +117,7 @@ export class WriteLedger {
  * ```
  */
 export class Receipt {
-  /** The message id: stamped on the frame in ack mode, a send counter otherwise. */
-  readonly id: number;
+  #id: number | undefined;
   #state: ReceiptState;
   #error: LifelineError | undefined;
   #ledger: WriteLedger | undefined;
@@ -115,10 +125,33 @@ export class Receipt {
   #resolve: ((receipt: Receipt) => void) | undefined;
   #settled: Promise<Receipt> | undefined;
 
-  constructor(id: number, state: ReceiptState = 'queued', error?: LifelineError) {
-    this.id = id;
+  /** @internal */
+  constructor(id: number | undefined, state: ReceiptState = 'queued', error?: LifelineError) {
+    this.#id = id;
     this.#state = state;
     this.#error = error;
+  }
+
+  /**
+   * The message's id, given when it is first written to a socket: 1, 2, 3 ...
+   * on this connection with no gaps (a message refused or dropped before it
+   * was written takes none). Stamped on the frame in ack mode, and kept by
+   * resends. `undefined` while the message has never been written.
+   */
+  get id(): number | undefined {
+    return this.#id;
+  }
+
+  /** @internal Back at the head of the queue, to be written again under a new id. */
+  requeued(): void {
+    this.#id = undefined;
+    this.#state = 'queued';
+    this.#ledger = undefined;
+  }
+
+  /** @internal The message is written for the first time, as message `id`. */
+  numbered(id: number): void {
+    this.#id = id;
   }
 
   /** The current state; see {@link ReceiptState}. */

@@ -79,15 +79,14 @@ export function statusOf(snapshot: Snapshot, outbox = { queued: 0, inFlight: 0 }
 }
 
 /** Whether two statuses show the same thing. */
-export function sameStatus(a: Status, b: Status): boolean {
+export function sameStatus(a: Status, b: Status, { counts = true } = {}): boolean {
   return (
     a.state === b.state &&
     a.attempt === b.attempt &&
     a.retryAt === b.retryAt &&
     a.lastClose?.code === b.lastClose?.code &&
     a.lastClose?.reason === b.lastClose?.reason &&
-    a.queued === b.queued &&
-    a.inFlight === b.inFlight
+    (!counts || (a.queued === b.queued && a.inFlight === b.inFlight))
   );
 }
 
@@ -104,23 +103,61 @@ function backlog(status: Status): string {
   return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }
 
+/** How `formatStatus` renders. */
+export interface FormatStatusOptions {
+  /**
+   * The time `retryAt` is compared with, on the connection's clock.
+   * @default Date.now()
+   */
+  now?: number;
+  /**
+   * Add how the last socket closed to `reconnecting` and `offline`
+   * (`failed` always shows it).
+   * @default false
+   */
+  showClose?: boolean;
+}
+
+/** Seconds until `retryAt`: whole seconds from 1 s up, tenths below, so a 100 ms wait reads 0.1 s. */
+function secondsUntil(retryAt: number, now: number): string {
+  const ms = Math.max(0, retryAt - now);
+  if (ms >= 1000) return String(Math.ceil(ms / 1000));
+  return String(Math.ceil(ms / 100) / 10);
+}
+
 /**
  * Renders a status for a terminal: `● connected`, `◐ syncing`,
- * `◌ reconnecting in 4 s (attempt 3)`, `○ offline`, `✕ failed: 4401 bad token`.
- * Text from the server is stripped of escape sequences and control characters.
+ * `◌ reconnecting in 4 s (attempt 3)`, `◌ reconnecting in 0.3 s (attempt 1)`,
+ * `○ offline`, `✕ failed: 4401 bad token`. With `showClose`, a reconnecting
+ * or offline status says how the last socket closed. Text from the server is
+ * stripped of escape sequences and control characters.
  *
  * @example
  * ```ts
  * import { formatStatus } from 'lifeline';
  *
- * formatStatus(
- *   { state: 'reconnecting', attempt: 3, retryAt: 4000, lastClose: null, queued: 2, inFlight: 0 },
- *   0,
- * ); // '◌ reconnecting in 4 s (attempt 3, 2 queued)'
+ * const status = {
+ *   state: 'reconnecting',
+ *   attempt: 3,
+ *   retryAt: 4000,
+ *   lastClose: { code: 1006, reason: 'heartbeat timeout' },
+ *   queued: 2,
+ *   inFlight: 0,
+ * } as const;
+ * formatStatus(status, 0); // '◌ reconnecting in 4 s (attempt 3, 2 queued)'
+ * formatStatus(status, { now: 0, showClose: true });
+ * // '◌ reconnecting in 4 s (attempt 3, 2 queued; last close 1006 heartbeat timeout)'
  * ```
  */
-export function formatStatus(status: Status, now: number = Date.now()): string {
+export function formatStatus(
+  status: Status,
+  options: number | FormatStatusOptions = Date.now(),
+): string {
+  const { now = Date.now(), showClose = false } =
+    typeof options === 'number' ? { now: options } : options;
   const extra = backlog(status);
+  const close = showClose ? describeClose(status.lastClose) : '';
+  const lastClose = close ? `last close ${close}` : '';
   switch (status.state) {
     case 'connected':
       return `● connected${extra ? ` (${extra.slice(2)})` : ''}`;
@@ -129,13 +166,13 @@ export function formatStatus(status: Status, now: number = Date.now()): string {
     case 'connecting':
       return `◌ connecting${extra ? ` (${extra.slice(2)})` : ''}`;
     case 'reconnecting': {
-      const seconds =
-        status.retryAt === null ? null : Math.max(0, Math.ceil((status.retryAt - now) / 1000));
-      const when = seconds === null ? '' : ` in ${seconds} s`;
-      return `◌ reconnecting${when} (attempt ${status.attempt}${extra})`;
+      const when = status.retryAt === null ? '' : ` in ${secondsUntil(status.retryAt, now)} s`;
+      return `◌ reconnecting${when} (attempt ${status.attempt}${extra}${lastClose ? `; ${lastClose}` : ''})`;
     }
-    case 'offline':
-      return `○ offline${extra ? ` (${extra.slice(2)})` : ''}`;
+    case 'offline': {
+      const details = [extra.slice(2), lastClose].filter(Boolean).join('; ');
+      return `○ offline${details ? ` (${details})` : ''}`;
+    }
     case 'failed': {
       const why = describeClose(status.lastClose);
       return `✕ failed${why ? `: ${why}` : ''}${extra ? ` (${extra.slice(2)})` : ''}`;

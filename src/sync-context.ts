@@ -36,8 +36,19 @@ export interface SyncContext {
   lastAckedId: number;
   /** Writes straight to the fresh socket, ahead of the outbox. */
   send(data: OutgoingData): void;
-  /** Listens to inbound frames during the sync; returns an unsubscribe. */
+  /**
+   * Listens to inbound frames during the sync; returns an unsubscribe. While
+   * at least one such listener is registered, inbound frames go to the sync
+   * only, not to `connection.onMessage` (so history fetched here is not also
+   * processed by the main handler); hand a frame on with `deliver`. Frames
+   * that arrive while the sync has no listener go to `connection.onMessage`.
+   */
   onMessage(listener: (data: IncomingData) => void): () => void;
+  /**
+   * Hands a frame to the connection's `onMessage` listeners now: for live
+   * messages the sync received but does not own.
+   */
+  deliver(data: IncomingData): void;
   /** Aborted when the sync is abandoned (timeout, drop, close). */
   signal: AbortSignal;
 }

@@ -1,4 +1,5 @@
 import { fromCallback } from 'xstate';
+import type { CloseDisposition } from './classify-close.js';
 import type {
   IncomingData,
   ResolvedConnectionOptions,
@@ -19,11 +20,20 @@ const open = 1;
 /** How long a polite close may take before the socket is destroyed. */
 const closeGrace = 1000;
 
+/**
+ * How often, at most, a socket with writes not yet confirmed is pinged to
+ * confirm them (without ack mode), in ms: a receipt stays `sent` about this
+ * long on a healthy socket, however busy the socket is.
+ */
+export const receiptConfirmInterval = 1000;
+
 /** One socket's life, as the connection sees it. */
 export interface SocketSession {
   readonly socket: WebSocketLike;
   /** Numbers the writes made on this socket (receipts without ack mode read their fate from it). */
   readonly ledger: WriteLedger;
+  /** Probes the socket now (the page became visible again). */
+  probeNow(): void;
 }
 
 /** What the transport needs from the connection that owns it. */
@@ -41,6 +51,11 @@ export interface TransportBinding {
   wokeToDeadSocket(): void;
   /** A function from the options misbehaved; the transport carried on without it. */
   report(error: LifelineError): void;
+  /**
+   * The server closed with 1009 (message too big): the connection rejects
+   * the message to blame and says to retry, or finds none (undefined).
+   */
+  refusedAsTooLarge(session: SocketSession): CloseDisposition | undefined;
 }
 
 /** The part of an XState actor system a shared actor finds its connection through. */
@@ -62,9 +77,27 @@ function platformWebSocket(): Promise<WebSocketConstructor> {
   return defaultConstructor;
 }
 
-async function resolveUrl(url: ResolvedConnectionOptions['url']): Promise<string> {
-  const value = typeof url === 'function' ? await url() : url;
-  return parseSocketUrl(String(value)).toString();
+/** What the `url` option gave for this attempt: a URL to open, or why there is none. */
+type UrlOutcome = { url: string } | { failed: UserCallbackError } | { unusable: string };
+
+async function resolveUrl(url: ResolvedConnectionOptions['url']): Promise<UrlOutcome> {
+  if (typeof url !== 'function') return { url: parseSocketUrl(String(url)).toString() };
+  let value: unknown;
+  try {
+    value = await url();
+  } catch (error) {
+    const problem = `failed: ${redactUrl(describeError(error))}`;
+    return { failed: new UserCallbackError('url', problem, { cause: error }) };
+  }
+  try {
+    if (typeof value !== 'string' && !(value instanceof URL)) {
+      throw new TypeError(`returned ${describeError(value)}, not a URL`);
+    }
+    return { url: parseSocketUrl(String(value)).toString() };
+  } catch (error) {
+    // The same answer next time: retrying would only repeat the failure.
+    return { unusable: `url() gave no usable WebSocket URL: ${describeError(error)}` };
+  }
 }
 
 /**
@@ -123,7 +156,9 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
       | (Pick<DropEvent, 'retryAfter' | 'retryAfterPrecision'> & { status: number })
       | undefined;
     let socketError: unknown;
-    let pingMark = 0;
+    /** The writes the latest ping was sent after. */
+    let confirmPingedThrough = 0;
+    let lastConfirmPing = Number.NEGATIVE_INFINITY;
 
     const drop = (event: Omit<DropEvent, 'type'>) => {
       if (!over) sendBack({ type: 'DROP', ...event });
@@ -135,9 +170,26 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
       binding.frame(data);
     };
 
+    /** A ping that carries the number of writes before it: its pong confirms them. */
+    const ping = (target: WebSocketLike) => {
+      confirmPingedThrough = ledger.written;
+      target.ping?.(String(ledger.written));
+    };
+
+    const confirmWrites = (now: number) => {
+      if (!socket || socket.readyState !== open || !socket.ping) return;
+      if (
+        ledger.written <= confirmPingedThrough ||
+        now - lastConfirmPing < receiptConfirmInterval
+      ) {
+        return;
+      }
+      lastConfirmPing = now;
+      ping(socket);
+    };
+
     const probe = () => {
       if (!socket || socket.readyState !== open) return;
-      pingMark = ledger.written;
       const { heartbeat } = options;
       if (heartbeat?.message && (heartbeat.preferMessage || !socket.ping)) {
         try {
@@ -154,7 +206,7 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
         }
       }
       // A ping frame where there is one; else the probe is the wait itself (passive heartbeat).
-      socket.ping?.();
+      ping(socket);
     };
 
     const declareDead = (reason: string) => {
@@ -167,10 +219,16 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
     const attach = (created: WebSocketLike) => {
       created.onopen = () => {
         if (over) return;
-        session = { socket: created, ledger };
+        session = { socket: created, ledger, probeNow: () => liveness?.probeNow() };
         binding.opened(session);
         if (options.heartbeat) {
-          liveness = new Liveness(options.clock, options.heartbeat, probe, declareDead);
+          liveness = new Liveness(
+            options.clock,
+            options.heartbeat,
+            probe,
+            declareDead,
+            confirmWrites,
+          );
           liveness.start();
         }
         sendBack({ type: 'OPEN' });
@@ -178,10 +236,12 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
       if (typeof created.on === 'function') {
         created.on('message', ((data: Buffer, isBinary: boolean) =>
           frame(isBinary ? data : data.toString())) as never);
-        created.on('pong', (() => {
+        created.on('pong', ((data: Buffer) => {
           if (over) return;
           liveness?.touch();
-          ledger.confirmThrough(pingMark);
+          // The pong echoes its ping's payload: the number of writes the server has read.
+          const through = Number(String(data));
+          if (Number.isSafeInteger(through)) ledger.confirmThrough(through);
         }) as never);
         created.on('ping', (() => {
           if (!over) liveness?.touch();
@@ -229,13 +289,26 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
           drop({ code: violation, reason: describeError(socketError) });
         } else {
           const reason = event.reason || (socketError ? describeError(socketError) : '');
-          drop({ code: event.code || 1006, reason });
+          const verdict =
+            event.code === 1009 && session ? binding.refusedAsTooLarge(session) : undefined;
+          drop({ code: event.code || 1006, reason, ...(verdict ? { verdict } : {}) });
         }
       };
     };
 
     const start = async () => {
-      const url = await resolveUrl(options.url);
+      const outcome = await resolveUrl(options.url);
+      if (over) return;
+      if ('unusable' in outcome) {
+        drop({ code: 1006, reason: outcome.unusable, verdict: { action: 'fatal' } });
+        return;
+      }
+      if ('failed' in outcome) {
+        binding.report(outcome.failed);
+        drop({ code: 1006, reason: outcome.failed.message });
+        return;
+      }
+      const { url } = outcome;
       const WebSocket = options.WebSocket ?? (await platformWebSocket());
       if (over) return;
       const created =

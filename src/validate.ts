@@ -69,6 +69,15 @@ export function checkOptionsObject(
   known: readonly string[],
 ): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    if (option === '') {
+      const expected = `an options object such as { ${known[0]}: ... }`;
+      throw new OptionTypeError(
+        'options',
+        expected,
+        value,
+        `expected ${expected}, got ${shown(value)}`,
+      );
+    }
     throw new OptionTypeError(option, 'an object', value);
   }
   for (const key of Object.keys(value)) {
@@ -89,4 +98,10 @@ export function checkOptionsObject(
 /** Joins an option path: `prefixed('backoff', 'factor')` is `backoff.factor`. */
 export function prefixed(prefix: string, key: string): string {
   return prefix ? `${prefix}.${key}` : key;
+}
+
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

@@ -13,7 +13,8 @@ import {
 import { Receipt } from '../src/receipt.js';
 
 function entry(id: number, bytes = 1): OutboxEntry {
-  return { receipt: new Receipt(id), frame: 'x'.repeat(bytes), bytes };
+  const data = 'x'.repeat(bytes);
+  return { receipt: new Receipt(id), data, frame: data, bytes };
 }
 
 function outboxOf(options: OutboxOptions): Outbox {
@@ -21,7 +22,7 @@ function outboxOf(options: OutboxOptions): Outbox {
 }
 
 function ids(entries: Iterable<OutboxEntry>): number[] {
-  return [...entries].map((held) => held.receipt.id);
+  return [...entries].map((held) => held.receipt.id ?? Number.NaN);
 }
 
 /** Moves the oldest queued entry in flight, as a flush in ack mode does. */

@@ -154,7 +154,7 @@ describe('WriteLedger', () => {
   function written(count: number) {
     const ledger = new WriteLedger();
     const receipts = Array.from({ length: count }, (_, i) => new Receipt(i + 1));
-    for (const receipt of receipts) ledger.record(receipt);
+    for (const receipt of receipts) ledger.record(receipt, 'x');
     return { ledger, receipts };
   }
 
@@ -197,7 +197,7 @@ describe('WriteLedger', () => {
     ledger.confirmThrough(5);
     expect(ledger.confirmed).toBe(2);
     const later = new Receipt(3);
-    ledger.record(later);
+    ledger.record(later, 'x');
     expect(later.state).toBe('sent');
     ledger.confirmThrough(3);
     expect(later.state).toBe('delivered');
@@ -208,7 +208,7 @@ describe('WriteLedger', () => {
     const ledger = new WriteLedger();
     const receipt = new Receipt(1);
     const settled = track(receipt.settled);
-    ledger.record(receipt);
+    ledger.record(receipt, 'x');
     await flush();
     expect(settled.done).toBe(false);
     ledger.confirmThrough(1);

@@ -19,6 +19,7 @@ import {
   createConnectionActor,
   exponentialDelay,
   type FatalCloseError,
+  type FormatStatusOptions,
   formatStatus,
   type IncomingData,
   isFinalState,
@@ -99,13 +100,15 @@ describe('public types', () => {
       queued: number;
       inFlight: number;
     }>();
-    expectTypeOf(formatStatus).parameters.toEqualTypeOf<[status: Status, now?: number]>();
+    expectTypeOf(formatStatus).parameters.toEqualTypeOf<
+      [status: Status, options?: number | FormatStatusOptions]
+    >();
     expectTypeOf(formatStatus).returns.toBeString();
     expectTypeOf(statusOf).returns.toEqualTypeOf<Status>();
   });
 
   it('a Receipt settles to itself, with a state and maybe an error', () => {
-    expectTypeOf<Receipt['id']>().toBeNumber();
+    expectTypeOf<Receipt['id']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<Receipt['state']>().toEqualTypeOf<ReceiptState>();
     expectTypeOf<Receipt['settled']>().toEqualTypeOf<Promise<Receipt>>();
     expectTypeOf<Receipt['error']>().toEqualTypeOf<LifelineError | undefined>();
