@@ -436,6 +436,7 @@ class LifelineConnection implements Connection {
         old.receipt.id,
         'drop-oldest',
         'was dropped to make room (overflow: drop-oldest)',
+        old.data,
       );
       old.receipt.update('dropped', error);
       this.#report(error);
@@ -448,7 +449,7 @@ class LifelineConnection implements Connection {
       } else if (overflow === 'drop-oldest') {
         detail += ', and unacknowledged messages are never dropped';
       }
-      const error = new OutboxOverflowError(undefined, overflow, detail);
+      const error = new OutboxOverflowError(undefined, overflow, detail, entry.data);
       entry.receipt.update('rejected', error);
       this.#report(error);
     }

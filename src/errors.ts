@@ -1,3 +1,4 @@
+import type { OutgoingData } from './outbox.js';
 import { printable } from './printable.js';
 
 const lifelineError = Symbol.for('lifeline.error');
@@ -160,9 +161,17 @@ export class OutboxOverflowError extends LifelineError {
   readonly messageId: number | undefined;
   /** What was done with it. */
   readonly policy: 'reject' | 'drop-oldest';
+  /** The message refused or dropped, as it was given to `send()`: to log it, or send it again later. */
+  readonly data: OutgoingData | undefined;
 
-  constructor(messageId: number | undefined, policy: 'reject' | 'drop-oldest', detail: string) {
+  constructor(
+    messageId: number | undefined,
+    policy: 'reject' | 'drop-oldest',
+    detail: string,
+    data?: OutgoingData,
+  ) {
     super('ERR_LIFELINE_OUTBOX_OVERFLOW', `${messageLabel(messageId)} ${detail}`);
+    this.data = data;
     this.name = 'OutboxOverflowError';
     this.messageId = messageId;
     this.policy = policy;

@@ -85,9 +85,14 @@ describe('lifeline CLI over a real server and a fault proxy', () => {
     proxy.refuse(true);
     proxy.cut();
     let mark = cli.stderr().length;
-    await cli.waitFor('stderr', /◌ reconnecting in \d+ s \(attempt \d+/, 5000, mark);
+    await cli.waitFor('stderr', /◌ reconnecting in \d+(\.\d)? s \(attempt \d+/, 5000, mark);
     cli.type('three', 'four');
-    await cli.waitFor('stderr', /reconnecting in \d+ s \(attempt \d+, 2 queued\)/, 5000, mark);
+    await cli.waitFor(
+      'stderr',
+      /reconnecting in \d+(\.\d)? s \(attempt \d+, 2 queued\)/,
+      5000,
+      mark,
+    );
     expect(server.received).toEqual(['one', 'two']);
 
     mark = cli.stderr().length;

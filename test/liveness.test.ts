@@ -265,10 +265,8 @@ describe('Liveness after the process slept', () => {
 
 describe('Liveness when the event loop lags', () => {
   // A check 500 ms late (more than the lag tolerance, less than a sleep) at
-  // the probe's deadline re-checks at once (a 0 ms timer) instead of judging:
-  // a reply already waiting in the event loop gets handled first. On
-  // SimulatedClock, as on a real event loop, a timer set by a firing timer runs
-  // on the next turn, so the test can deliver the reply in between.
+  // the probe's deadline may find the reply still unread behind it: it sends
+  // one more probe instead of judging, and that probe is final.
   function lateCheck() {
     const watched = watch();
     // The check before the deadline: the next one is due at the deadline, 15_000.
@@ -278,19 +276,108 @@ describe('Liveness when the event loop lags', () => {
     return watched;
   }
 
-  it('gives a reply that was waiting a chance before declaring the socket dead', () => {
-    const { clock, liveness, deaths } = lateCheck();
+  it('sends one more probe instead of judging, and keeps a socket whose reply was waiting', () => {
+    const { clock, liveness, probes, deaths } = lateCheck();
     expect(deaths).toEqual([]);
+    expect(probes).toEqual([10_000, 15_500]);
     liveness.touch();
-    clock.timers.increment(0);
+    clock.advance(timing.timeout + wakeCheckInterval);
     expect(deaths).toEqual([]);
     expect(clock.pendingTimers).toBe(1);
   });
 
-  it('declares it dead on the immediate re-check when no reply came', () => {
+  it('judges the extra probe on its timeout, however late that check runs', () => {
     const { clock, deaths } = lateCheck();
-    clock.timers.increment(0);
-    expect(deaths).toEqual([{ at: 15_500, reason: 'heartbeat timeout' }]);
+    clock.advanceTo(15_500 + timing.timeout - wakeCheckInterval);
+    expect(deaths).toEqual([]);
+    clock.freeze(wakeCheckInterval + 900);
+    expect(deaths).toEqual([{ at: 15_500 + timing.timeout + 900, reason: 'heartbeat timeout' }]);
+  });
+});
+
+/**
+ * A clock on which every timer fires `lateBy` ms after it is due: a
+ * background tab (Chrome clamps its timers to one wake-up a second, or a
+ * minute once it has been hidden a while), or a saturated event loop.
+ */
+class LateClock extends TestClock {
+  constructor(readonly lateBy: number) {
+    super();
+  }
+
+  override setTimeout(callback: () => void, ms: number): unknown {
+    return super.setTimeout(callback, ms + this.lateBy);
+  }
+}
+
+/**
+ * Runs a liveness on a clock whose timers are all `lateBy` late for `duration`
+ * ms; a healthy socket's peer answers every probe 20 ms after it is sent
+ * (the reply is read as I/O, not by a timer, so it is on time).
+ */
+function throttled(lateBy: number, duration: number, answers: boolean) {
+  const clock = new LateClock(lateBy);
+  const defaults: HeartbeatTiming = { interval: 15_000, timeout: 10_000 };
+  const probes: number[] = [];
+  const deaths: { at: number; reason: string }[] = [];
+  const liveness = new Liveness(
+    clock,
+    defaults,
+    () => probes.push(clock.now()),
+    (reason) => deaths.push({ at: clock.now(), reason }),
+  );
+  liveness.start();
+  for (let step = 0; step < duration && deaths.length === 0; step += 10) {
+    clock.timers.increment(10);
+    const last = probes.at(-1);
+    if (answers && last !== undefined && clock.now() - last === 20) liveness.touch();
+  }
+  liveness.stop();
+  return { probes, deaths };
+}
+
+describe.each([1_000, 60_000])('Liveness when every timer fires %i ms late', (lateBy) => {
+  // On time, a black hole is declared dead 25 s after the last frame (15 s + 10 s).
+  it('still declares a silent socket dead, one probe later at most', () => {
+    const { deaths } = throttled(lateBy, 10 * 60_000, false);
+    expect(deaths).toHaveLength(1);
+    const onTime = 15_000 + 10_000;
+    // One more probe (with its timeout), and each of the checks on the way late by `lateBy`.
+    const bound = onTime + 10_000 + 4 * (lateBy + wakeCheckInterval);
+    expect(deaths[0]?.at).toBeLessThanOrEqual(bound);
+  });
+
+  it('never declares dead a socket that answers every probe', () => {
+    const { probes, deaths } = throttled(lateBy, 10 * 60_000, true);
+    expect(deaths).toEqual([]);
+    expect(probes.length).toBeGreaterThan(3);
+  });
+});
+
+describe('Liveness.probeNow (the page became visible)', () => {
+  it('probes at once and judges the probe on the heartbeat timeout', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    clock.advanceTo(3_000);
+    liveness.probeNow();
+    expect(probes).toEqual([3_000]);
+    clock.advanceTo(3_000 + timing.timeout);
+    expect(deaths).toEqual([{ at: 3_000 + timing.timeout, reason: 'heartbeat timeout' }]);
+  });
+
+  it('keeps a socket that answers, and sends no second probe while one is out', () => {
+    const { clock, liveness, probes, deaths } = watch();
+    clock.advanceTo(3_000);
+    liveness.probeNow();
+    liveness.probeNow();
+    expect(probes).toEqual([3_000]);
+    clock.advanceTo(3_100);
+    liveness.touch();
+    clock.advanceTo(3_100 + timing.interval - 1);
+    expect(probes).toEqual([3_000]);
+    clock.advance(1);
+    expect(probes).toEqual([3_000, 3_100 + timing.interval]);
+    expect(deaths).toEqual([]);
+    expect(clock.pendingTimers).toBe(1);
   });
 });
 

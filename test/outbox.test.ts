@@ -300,50 +300,53 @@ describe('Outbox bounds under overflow: drop-oldest', () => {
     expect(ids(outbox.clear())).toEqual([3, 4, 5]);
   });
 
-  it('drops everything for a message of exactly maxBytes', () => {
+  it('drops every queued message for a message of exactly maxBytes when nothing is in flight', () => {
     const outbox = outboxOf({ maxBytes: 10, overflow: 'drop-oldest' });
     outbox.enqueue(entry(1, 3));
-    outbox.holdInFlight(entry(2, 3));
+    outbox.enqueue(entry(2, 3));
     const result = outbox.enqueue(entry(3, 10));
     expect(result.accepted).toBe(true);
-    expect(ids(result.dropped)).toEqual([2, 1]);
+    expect(ids(result.dropped)).toEqual([1, 2]);
     expect(outbox.byteCount).toBe(10);
-    expect(outbox.inFlightCount).toBe(0);
     expect(outbox.queuedCount).toBe(1);
   });
 
-  it('drops in-flight messages (oldest first) before queued ones', () => {
+  it('never drops an in-flight message: its id is on the wire, and a hole would stop the server', () => {
     const outbox = outboxOf({ maxMessages: 4, overflow: 'drop-oldest' });
     for (const id of [1, 2, 3, 4]) outbox.enqueue(entry(id));
     write(outbox);
     write(outbox);
-    // In flight: 1, 2. Queued: 3, 4. One too many: 1 goes.
-    expect(ids(outbox.enqueue(entry(5)).dropped)).toEqual([1]);
-    expect(ids(outbox.inFlight())).toEqual([2]);
-    expect(outbox.queuedCount).toBe(3);
+    // In flight: 1, 2. Queued: 3, 4. One too many: 3, the oldest queued, goes.
+    expect(ids(outbox.enqueue(entry(5)).dropped)).toEqual([3]);
+    expect(ids(outbox.inFlight())).toEqual([1, 2]);
+    expect(outbox.queuedCount).toBe(2);
   });
 
-  it('drops every in-flight message, even newer ones, before the first queued one', () => {
+  it('refuses a message, dropping nothing, when only dropping in-flight messages would make room', () => {
     const outbox = outboxOf({ maxBytes: 6, overflow: 'drop-oldest' });
     outbox.enqueue(entry(10, 1));
-    outbox.holdInFlight(entry(11, 1));
+    outbox.holdInFlight(entry(11, 2));
     outbox.enqueue(entry(12, 1));
-    outbox.holdInFlight(entry(13, 1));
-    const result = outbox.enqueue(entry(14, 5));
-    expect(ids(result.dropped)).toEqual([11, 13, 10]);
-    expect(outbox.inFlightCount).toBe(0);
-    expect(ids(outbox.clear())).toEqual([12, 14]);
+    outbox.holdInFlight(entry(13, 2));
+    expect(outbox.enqueue(entry(14, 5))).toEqual({ accepted: false, dropped: [] });
+    expect(outbox.byteCount).toBe(6);
+    // Dropping both queued ones is enough for 3 bytes: they go, oldest first.
+    const result = outbox.enqueue(entry(15, 2));
+    expect(ids(result.dropped)).toEqual([10, 12]);
+    expect(ids(outbox.inFlight())).toEqual([11, 13]);
+    expect(ids(outbox.clear())).toEqual([11, 13, 15]);
   });
 
-  it('makes room for an in-flight hold the same way', () => {
+  it('makes room for an in-flight hold by dropping queued messages only', () => {
     const outbox = outboxOf({ maxMessages: 2, overflow: 'drop-oldest' });
     outbox.enqueue(entry(1));
     outbox.holdInFlight(entry(2));
     const result = outbox.holdInFlight(entry(3));
     expect(result.accepted).toBe(true);
-    expect(ids(result.dropped)).toEqual([2]);
-    expect(ids(outbox.inFlight())).toEqual([3]);
-    expect(outbox.queuedCount).toBe(1);
+    expect(ids(result.dropped)).toEqual([1]);
+    expect(ids(outbox.inFlight())).toEqual([2, 3]);
+    expect(outbox.queuedCount).toBe(0);
+    expect(outbox.holdInFlight(entry(4))).toEqual({ accepted: false, dropped: [] });
   });
 
   it('reports each dropped entry with its bytes, and the byte count follows', () => {
@@ -531,7 +534,15 @@ describe('Outbox invariants over random operation sequences', () => {
               expect(result.dropped).toEqual([]);
               expect(result.accepted).toBe(fits(count + 1, bytes + e.bytes));
             } else {
-              expect(result.accepted).toBe(true);
+              const inFlight = [...outbox.inFlight()].filter((h) => h !== e);
+              const inFlightBytes = inFlight.reduce((total, h) => total + h.bytes, 0);
+              // Only queued messages are ever dropped: it fits if dropping all of them makes room.
+              expect(result.accepted).toBe(fits(inFlight.length + 1, inFlightBytes + e.bytes));
+              expect(result.dropped.every((d) => !inFlight.includes(d))).toBe(true);
+              if (!result.accepted) {
+                expect(result.dropped).toEqual([]);
+                return;
+              }
               // Dropped just enough: without the last one dropped it would not fit.
               const last = result.dropped.at(-1);
               const left = bytes - result.dropped.reduce((total, d) => total + d.bytes, 0);

@@ -275,6 +275,36 @@ describe('formatStatus', () => {
     expect(formatStatus(waiting, 12_000)).toBe('◌ reconnecting in 0 s (attempt 1)');
   });
 
+  it('shows a wait under a second in tenths, rounded up: a 100 ms wait is not "in 1 s"', () => {
+    const waiting = status({ state: 'reconnecting', attempt: 1, retryAt: 10_000 });
+    expect(formatStatus(waiting, 9_900)).toBe('◌ reconnecting in 0.1 s (attempt 1)');
+    expect(formatStatus(waiting, 9_901)).toBe('◌ reconnecting in 0.1 s (attempt 1)');
+    expect(formatStatus(waiting, 9_899)).toBe('◌ reconnecting in 0.2 s (attempt 1)');
+    expect(formatStatus(waiting, 9_001)).toBe('◌ reconnecting in 1 s (attempt 1)');
+    expect(formatStatus(waiting, { now: 9_700 })).toBe('◌ reconnecting in 0.3 s (attempt 1)');
+  });
+
+  it('adds how the last socket closed with showClose, cleaned of control characters', () => {
+    const lastClose = { code: 1006, reason: 'heartbeat\u001b[31m timeout' };
+    const waiting = status({
+      state: 'reconnecting',
+      attempt: 2,
+      retryAt: 4_000,
+      queued: 1,
+      lastClose,
+    });
+    expect(formatStatus(waiting, { now: 0, showClose: true })).toBe(
+      '◌ reconnecting in 4 s (attempt 2, 1 queued; last close 1006 heartbeat timeout)',
+    );
+    expect(formatStatus(waiting, { now: 0 })).toBe('◌ reconnecting in 4 s (attempt 2, 1 queued)');
+    expect(formatStatus(status({ state: 'offline', lastClose }), { showClose: true })).toBe(
+      '○ offline (last close 1006 heartbeat timeout)',
+    );
+    expect(formatStatus(status({ state: 'offline', queued: 2 }), { showClose: true })).toBe(
+      '○ offline (2 queued)',
+    );
+  });
+
   it('leaves out the wait while an attempt is under way (no retryAt)', () => {
     expect(formatStatus(status({ state: 'reconnecting', attempt: 2 }), 0)).toBe(
       '◌ reconnecting (attempt 2)',

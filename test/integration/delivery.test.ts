@@ -136,7 +136,9 @@ describe('the overflow policy', () => {
       'queued',
       'queued',
     ]);
-    expect(errors.map((e) => (e as OutboxOverflowError).messageId)).toEqual([1, 2]);
+    // Dropped before they were written: no id, the message itself names them.
+    expect(errors.map((e) => (e as OutboxOverflowError).messageId)).toEqual([undefined, undefined]);
+    expect(errors.map((e) => (e as OutboxOverflowError).data)).toEqual(['a', 'b']);
     proxy.refuse(false);
     connection.retryNow();
     await until(() => server.received.length === 3, 5000, 'the newest messages');

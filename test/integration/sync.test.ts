@@ -16,9 +16,15 @@ describe('sync before flush', () => {
   it('sends buffered messages only after sync resolved, in order, before anything sent later', async () => {
     const { server, connect } = await network();
     const gate = deferred();
-    const contexts: Omit<SyncContext, 'send' | 'onMessage' | 'signal'>[] = [];
+    const contexts: Omit<SyncContext, 'send' | 'onMessage' | 'deliver' | 'signal'>[] = [];
     const connection = connect({
-      sync: async ({ send, onMessage: _onMessage, signal: _signal, ...context }) => {
+      sync: async ({
+        send,
+        onMessage: _onMessage,
+        deliver: _deliver,
+        signal: _signal,
+        ...context
+      }) => {
         contexts.push(context);
         send('hello from sync');
         await gate.promise;

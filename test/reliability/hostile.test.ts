@@ -226,32 +226,41 @@ describe('a URL with credentials never shows unredacted', () => {
   });
 
   it.each([
-    ['returns an unparsable URL', (port: number) => secretUrl(port).replace('127.0.0.1', '[bad')],
+    [
+      'returns an unparsable URL',
+      (port: number) => secretUrl(port).replace('127.0.0.1', '[bad'),
+      /^url\(\) gave no usable WebSocket URL: /,
+    ],
     [
       'returns a URL of the wrong protocol',
       (port: number) => secretUrl(port).replace('ws:', 'ftp:'),
+      /^url\(\) gave no usable WebSocket URL: /,
     ],
     [
       'throws an error quoting the URL',
       (port: number) => {
         throw new Error(`cannot refresh ${secretUrl(port)}`);
       },
+      /^`url` failed: cannot refresh /,
     ],
-  ])('in status, errors and inspector events when the url function %s', async (_what, url) => {
-    const { proxy } = await network();
-    const events: string[] = [];
-    const connection = createConnection({
-      url: () => url(proxy.port),
-      maxAttempts: 2,
-      backoff: { initialDelay: 5 },
-      inspect: inspector(events),
-    });
-    onTestFinished(() => connection.close());
-    const { text } = watch(connection, events);
-    const failed = await statusWhere(connection, (s) => s.state === 'failed');
-    expect(failed.lastClose?.reason).toMatch(/^could not open: /);
-    expectNoSecret(text());
-  });
+  ])(
+    'in status, errors and inspector events when the url function %s',
+    async (_what, url, reason) => {
+      const { proxy } = await network();
+      const events: string[] = [];
+      const connection = createConnection({
+        url: () => url(proxy.port),
+        maxAttempts: 2,
+        backoff: { initialDelay: 5 },
+        inspect: inspector(events),
+      });
+      onTestFinished(() => connection.close());
+      const { text } = watch(connection, events);
+      const failed = await statusWhere(connection, (s) => s.state === 'failed');
+      expect(failed.lastClose?.reason).toMatch(reason);
+      expectNoSecret(text());
+    },
+  );
 });
 
 /** A throwaway CA and certificates made with the openssl CLI, in a temporary directory. */

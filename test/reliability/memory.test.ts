@@ -17,6 +17,7 @@ interface MemoryResult {
   inFlight: number;
   rejected: number;
   rejectedWithError: number;
+  reportedRejects: number;
   reportedDrops: number;
   dropsInOrder: boolean;
   otherErrors: number;
@@ -93,8 +94,10 @@ describe.concurrent('memory bound: messages of 100 bytes while offline, maxBytes
     expect(run.held).toBe(Math.floor(maxBytes / run.messageBytes));
     expect(run.queued).toBe(run.held);
     expect(run.rejected).toBe(total - run.held);
-    // Every refusal is reported on its receipt: an OutboxOverflowError, policy reject, naming the message.
+    // Every refusal is reported on its receipt and on onError: an OutboxOverflowError, policy
+    // reject; a refused message was never written, so it has no id.
     expect(run.rejectedWithError).toBe(run.rejected);
+    expect(run.reportedRejects).toBe(run.rejected);
     expect(run.otherErrors).toBe(0);
 
     expect(growth(run.rss)).toBeLessThan(rssBound);
