@@ -53,7 +53,7 @@ options
 exit codes
   0    stdin ended and every message was acknowledged (--ack) or delivered
        (written and confirmed by a pong or by the clean close that ends the run)
-  1    the connection failed: a fatal close (HTTP 401/403 at upgrade, codes 1008,
+  1    the connection failed: a fatal close (HTTP 4xx at upgrade, codes 1008,
        4400-4499 ...) or --max-attempts reconnection attempts failed; or lifeline
        could not start (the inspector's port is taken ...)
   2    bad usage: unknown flag, missing or invalid value, invalid URL
@@ -123,6 +123,7 @@ function parseArgs(args: readonly string[]): CliOptions | 'help' | 'version' {
   let heartbeatOff = false;
   let inspectUrl: string | undefined;
   let inspect = false;
+  const positionals: string[] = [];
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] as string;
     const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -147,19 +148,21 @@ function parseArgs(args: readonly string[]): CliOptions | 'help' | 'version' {
     else if (flag === '--no-heartbeat') heartbeatOff = true;
     else if (flag === '--keep-open') options.keepOpen = true;
     else if (flag === '--') {
-      for (const rest of args.slice(index + 1)) {
-        if (options.url !== undefined) throw new UsageError('give one URL');
-        options.url = rest;
-      }
+      positionals.push(...args.slice(index + 1));
       break;
     } else if (flag.startsWith('-') && flag !== '-') {
       throw new UsageError(`unknown option ${flag}`);
-    } else if (options.url !== undefined) {
-      throw new UsageError(`give one URL (got ${options.url} and ${arg})`);
     } else {
-      options.url = arg;
+      positionals.push(arg);
     }
   }
+  if (positionals.length > 1) {
+    const given = positionals.map((value) => JSON.stringify(value)).join(', ');
+    throw new UsageError(
+      `expected one <ws-url>, got ${positionals.length} arguments: ${given} (quote a URL that contains spaces)`,
+    );
+  }
+  options.url = positionals[0];
   if (options.url === undefined) throw new UsageError('missing <ws-url>');
   const number = (flag: ValueFlag) => {
     const text = values.get(flag);

@@ -353,8 +353,8 @@ export class MessageTooLargeError extends LifelineError {
 }
 
 /**
- * The connection gave up: `maxAttempts` attempts in a row failed. It stays
- * `failed` until `retryNow()` or the network comes back.
+ * The connection gave up: `maxAttempts` reconnection attempts in a row
+ * failed. It stays `failed` until `retryNow()` or the network comes back.
  *
  * @example
  * ```ts
@@ -367,7 +367,7 @@ export class MessageTooLargeError extends LifelineError {
  * ```
  */
 export class RetriesExhaustedError extends LifelineError {
-  /** How many attempts were made. */
+  /** How many reconnection attempts failed (the first attempt of a series not counted). */
   readonly attempts: number;
   /** How the last attempt ended. */
   readonly lastClose: { code: number; reason: string; status?: number } | null;
@@ -379,7 +379,10 @@ export class RetriesExhaustedError extends LifelineError {
     const why = lastClose
       ? `; the last ended with ${lastClose.code}${lastClose.reason ? ` ${printable(lastClose.reason)}` : ''}`
       : '';
-    super('ERR_LIFELINE_RETRIES_EXHAUSTED', `gave up after ${attempts} failed attempts${why}`);
+    super(
+      'ERR_LIFELINE_RETRIES_EXHAUSTED',
+      `gave up after ${attempts} reconnection attempts (maxAttempts)${why}`,
+    );
     this.name = 'RetriesExhaustedError';
     this.attempts = attempts;
     this.lastClose = lastClose;

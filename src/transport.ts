@@ -278,6 +278,9 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
           ledger.end();
           return;
         }
+        // Asked before the ledger ends, while the message to blame is still unconfirmed.
+        const verdict =
+          event.code === 1009 && session ? binding.refusedAsTooLarge(session) : undefined;
         ledger.end();
         const tls = tlsFailure(socketError);
         const violation = protocolViolation(socketError);
@@ -289,8 +292,6 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
           drop({ code: violation, reason: describeError(socketError) });
         } else {
           const reason = event.reason || (socketError ? describeError(socketError) : '');
-          const verdict =
-            event.code === 1009 && session ? binding.refusedAsTooLarge(session) : undefined;
           drop({ code: event.code || 1006, reason, ...(verdict ? { verdict } : {}) });
         }
       };
