@@ -281,35 +281,55 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
   }, 60_000);
 
-  it('slow link, tbf 256 kbit/s for 20 s under more load than it carries: no false timeout, nothing lost', async () => {
-    const pad = 1000;
+  it('slow link, tbf 256 kbit/s for 20 s under more load than it carries: probes wait behind data, no false timeout, nothing lost', async () => {
+    // During the fault the client sends a 24 kB message every 300 ms, 2.5 times what the link
+    // carries: the backlog in the client's socket grows by seconds of queue per second, and each
+    // message takes about 0.75 s to cross, so the server's acks come that far apart. A 300 ms
+    // quiet interval therefore sends probes while data is queued ahead of them, and their pongs
+    // come back only after that data. The timeout (5 s) is far shorter than that queue grows
+    // (the test checks it did): a heartbeat that waited for the pong itself, or that judged on a
+    // timer instead of on what arrives, would drop this live link. lifeline counts any inbound
+    // frame (here the acks) as an answer, so it must keep the socket.
+    const slowHeartbeat = { interval: 300, timeout: 5000 };
+    const fault = { every: 300, pad: 24_000, seconds: 20 };
     const outcome = await scenario(
       'slow link 20 s',
-      async ({ network }) => {
+      async ({ network, client }) => {
         network.setRate('256kbit');
         const qdisc = network.clientQdisc();
+        client.send({ cmd: 'send', every: fault.every, pad: fault.pad });
         const start = Date.now();
-        await sleep(20_000);
+        await sleep(fault.seconds * 1000);
+        client.send({ cmd: 'send', every: sendEvery, pad: 0 });
         network.setRate(null);
+        const bytes = fault.pad + 40;
         return {
           start,
           end: Date.now(),
           notes: [
-            ['fault', `${qdisc.replace(/^qdisc /, '')} on both veth ends, 20 s`],
+            ['fault', `${qdisc.replace(/^qdisc /, '')} on both veth ends, ${fault.seconds} s`],
             [
               'offered load',
-              `${pad + 40}-byte messages every ${sendEvery} ms, about ${Math.round(((pad + 40) * 8) / sendEvery)} kbit/s`,
+              `${bytes}-byte messages every ${fault.every} ms, about ${Math.round((bytes * 8) / fault.every)} kbit/s`,
             ],
+            ['heartbeat', `${slowHeartbeat.interval}/${slowHeartbeat.timeout} ms`],
           ],
         };
       },
-      // lifeline's default heartbeat: tbf drops what overflows its queue, and TCP's retransmission
-      // stalls that follow can outlast the 1 s probes the other faults use, on a link that is alive.
-      { pad, heartbeat: { interval: 15_000, timeout: 10_000 } },
+      { heartbeat: slowHeartbeat },
     );
+    const { figures } = outcome;
+    // lifeline did not take the slow link for a dead one.
+    expect(figures.drops, figures.timelineText).toBe(0);
+    expect(figures.firstClose).toBe('-');
     expectNothingLost(outcome);
-    expect(outcome.figures.drops).toBe(0);
-  }, 90_000);
+    // And the run could have failed: probes went out during the fault, and at least one waited
+    // behind data for longer than the timeout (its own pong could not have come in time).
+    expect(figures.faultProbes, 'probes read during the fault').toBeGreaterThan(0);
+    expect(figures.worstProbeWaitMs, 'longest a probe waited behind data').toBeGreaterThan(
+      slowHeartbeat.timeout,
+    );
+  }, 120_000);
 
   it('server killed with SIGKILL, restarted 2 s later: resumes from what it persisted, nothing lost', async () => {
     const outcome = await scenario('server SIGKILL', async (rig) => {

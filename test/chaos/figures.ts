@@ -25,16 +25,44 @@ export interface ServerLog {
   connections: Map<string, number>;
   /** Server processes that ran. */
   starts: number;
+  /**
+   * Ping frames (heartbeat probes) the server read. `behindAtLeast` is a lower
+   * bound on how long the ping waited in the stream: the time from the sending
+   * of the next message on that connection (written after the ping) to the
+   * ping's arrival; null when no message followed it.
+   */
+  pings: { at: number; connection: string; behindAtLeast: number | null }[];
 }
 
 export function readServerLog(file: string): ServerLog {
-  const log: ServerLog = { accepted: [], dropped: [], gaps: 0, connections: new Map(), starts: 0 };
+  const log: ServerLog = {
+    accepted: [],
+    dropped: [],
+    gaps: 0,
+    connections: new Map(),
+    starts: 0,
+    pings: [],
+  };
+  /** Pings per connection still waiting for the message that followed them. */
+  const unfollowed = new Map<string, ServerLog['pings']>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const [kind, ...fields] = line.split(' ');
     const numbers = fields.map(Number);
     if (kind === 'A') {
       const [at = 0, id = 0, n = 0, sentAt = 0, bytes = 0] = numbers;
-      log.accepted.push({ at, id, n, sentAt, bytes, connection: fields[5] ?? '' });
+      const connection = fields[5] ?? '';
+      log.accepted.push({ at, id, n, sentAt, bytes, connection });
+      for (const ping of unfollowed.get(connection) ?? []) ping.behindAtLeast = ping.at - sentAt;
+      unfollowed.delete(connection);
+    } else if (kind === 'P') {
+      const connection = fields[1] ?? '';
+      const ping: ServerLog['pings'][number] = {
+        at: numbers[0] ?? 0,
+        connection,
+        behindAtLeast: null,
+      };
+      log.pings.push(ping);
+      unfollowed.set(connection, [...(unfollowed.get(connection) ?? []), ping]);
     } else if (kind === 'D') {
       const [at = 0, id = 0] = numbers;
       log.dropped.push({ at, id, connection: fields[2] ?? '' });
@@ -83,6 +111,10 @@ export interface Figures {
   faultLatency: { p50: number; p95: number; max: number } | null;
   /** Bytes per second arriving at the server during the fault. */
   faultThroughput: number | null;
+  /** Heartbeat probes (pings) the server read during the fault. */
+  faultProbes: number;
+  /** The longest a probe read during the fault waited behind data (a lower bound), in ms. */
+  worstProbeWaitMs: number | null;
 }
 
 /** Keeps the status entries where `state` changed. */
@@ -137,6 +169,8 @@ export function computeFigures(
   const latencies = during.map((a) => a.at - a.sentAt).sort((a, b) => a - b);
   const arrived = log.accepted.filter((a) => a.at >= window.start && a.at <= window.end);
   const seconds = (window.end - window.start) / 1000;
+  const probes = log.pings.filter((p) => p.at >= window.start && p.at <= window.end);
+  const probeWaits = probes.flatMap((p) => (p.behindAtLeast === null ? [] : [p.behindAtLeast]));
 
   return {
     sent: report.sent,
@@ -168,6 +202,8 @@ export function computeFigures(
             max: latencies.at(-1) as number,
           },
     faultThroughput: seconds > 0 ? arrived.reduce((sum, a) => sum + a.bytes, 0) / seconds : null,
+    faultProbes: probes.length,
+    worstProbeWaitMs: probeWaits.length === 0 ? null : Math.max(...probeWaits),
   };
 }
 
@@ -223,6 +259,10 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
       'arriving during fault',
       `${(figures.faultThroughput / 1024).toFixed(1)} KiB/s (${((figures.faultThroughput * 8) / 1000).toFixed(0)} kbit/s of frames)`,
     ]);
+  }
+  rows.push(['heartbeat probes read during fault', String(figures.faultProbes)]);
+  if (figures.worstProbeWaitMs !== null) {
+    rows.push(['longest a probe waited behind data (at least)', ms(figures.worstProbeWaitMs)]);
   }
   rows.push(['status timeline', figures.timelineText]);
   return rows;
