@@ -226,6 +226,7 @@ const grpc: Policy = {
 export const policies: Policy[] = [
   lifeline('lifeline', 'lifeline default (equal jitter)', undefined),
   lifeline('lifeline-equal', "lifeline jitter 'equal'", 'equal'),
+  lifeline('lifeline-full', "lifeline jitter 'full'", 'full'),
   lifeline('lifeline-decorrelated', "lifeline jitter 'decorrelated'", 'decorrelated'),
   lifeline('lifeline-none', "lifeline jitter 'none' (plain exponential backoff)", 'none'),
   lifeline('lifeline-hint', 'lifeline default + server pacing hint', undefined, true),
