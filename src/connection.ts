@@ -45,7 +45,7 @@ export interface Connection {
   onMessage(listener: (data: IncomingData) => void): () => void;
   /** Listens to errors worth knowing (overflow drops, fatal closes, unreadable frames); returns an unsubscribe. */
   onError(listener: (error: LifelineError) => void): () => void;
-  /** The current status (CONN-04), computed when read. */
+  /** The current status, computed when read. */
   readonly status: Status;
   /** Listens to status changes; returns an unsubscribe. Not called with the current status. */
   subscribe(listener: (status: Status) => void): () => void;
