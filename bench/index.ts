@@ -1,11 +1,14 @@
 /**
- * `npm run bench`: every benchmark, then docs/benchmarks.md and its charts.
+ * `npm run bench`: every benchmark, then docs/benchmarks.md and its charts, and
+ * the README's headlines from that page (scripts/benchmark-headlines.ts).
  * `npm run bench -- storm loss`: only those (tables on the terminal and JSON
  * under bench/.scratch/; the page is written only by a full run, or with --docs).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchmarkHeadlines, headlinesSection } from '../scripts/benchmark-headlines.js';
+import { replaceSection } from '../scripts/generated-section.js';
 import { runFlapping } from './flapping.js';
 import { runHalfOpen } from './half-open.js';
 import { runLoss } from './loss.js';
@@ -66,6 +69,15 @@ console.log(`\n${textTable(goalsTable(results.flatMap((r) => r.goals)))}`);
 console.log(`\nTotal: ${(totalMs / 1000).toFixed(1)} s`);
 if (full || args.includes('--docs')) {
   const written = await writeReport(results, env, totalMs, os.loadavg());
+  // The README quotes the page's headlines: rewritten from the page just written.
+  const root = new URL('../', import.meta.url);
+  const page = await readFile(new URL('docs/benchmarks.md', root), 'utf8');
+  const readme = await readFile(new URL('README.md', root), 'utf8');
+  await writeFile(
+    new URL('README.md', root),
+    replaceSection(readme, headlinesSection, benchmarkHeadlines(page)),
+  );
+  written.push('README.md (benchmark headlines)');
   console.log(`Wrote ${written.join(', ')}`);
 }
 // Peers' clients may leave timers behind; the run is over.

@@ -1,5 +1,10 @@
 import { fromCallback, SimulatedClock } from 'xstate';
-import { type Jitter, nextDelay, resolveBackoffOptions } from '../src/backoff.js';
+import {
+  defaultBackoffOptions,
+  type Jitter,
+  nextDelay,
+  resolveBackoffOptions,
+} from '../src/backoff.js';
 import { createConnectionActor } from '../src/connection-actor.js';
 import {
   type ConnectionEvent,
@@ -120,6 +125,9 @@ const socketIo: Policy = {
   },
 };
 
+/** reconnecting-websocket 4.4's first delay: 1000 + random x 4000 ms, drawn once per client. */
+export const rwsFirstDelay = { min: 1000, spread: 4000 } as const;
+
 /** reconnecting-websocket 4.4: min delay 1000 + random * 4000 (drawn per client), x1.3, cap 10 s. */
 function rwsLike(
   id: string,
@@ -153,8 +161,8 @@ function rwsLike(
 const rws = rwsLike(
   'reconnecting-websocket',
   'reconnecting-websocket default',
-  '1-5 s start (1000 + random x 4000, per client), x1.3, cap 10 s, no jitter after that',
-  (random) => 1000 + random() * 4000,
+  `${rwsFirstDelay.min / 1000}-${(rwsFirstDelay.min + rwsFirstDelay.spread) / 1000} s start (${rwsFirstDelay.min} + random x ${rwsFirstDelay.spread}, per client), x1.3, cap 10 s, no jitter after that`,
+  (random) => rwsFirstDelay.min + random() * rwsFirstDelay.spread,
 );
 
 const partysocket = rwsLike(
@@ -218,8 +226,9 @@ const grpc: Policy = {
 export const policies: Policy[] = [
   lifeline('lifeline', 'lifeline default (equal jitter)', undefined),
   lifeline('lifeline-equal', "lifeline jitter 'equal'", 'equal'),
+  lifeline('lifeline-full', "lifeline jitter 'full'", 'full'),
   lifeline('lifeline-decorrelated', "lifeline jitter 'decorrelated'", 'decorrelated'),
-  lifeline('lifeline-none', "lifeline jitter 'none' = the seed's schedule", 'none'),
+  lifeline('lifeline-none', "lifeline jitter 'none' (plain exponential backoff)", 'none'),
   lifeline('lifeline-hint', 'lifeline default + server pacing hint', undefined, true),
   socketIo,
   rws,
@@ -454,4 +463,36 @@ export function checkMirror(steps = 300, jitter?: Jitter): { steps: number; mism
   }
   actor.stop();
   return { steps, mismatches };
+}
+
+/** The range of lifeline's default delay before `attempt`, from src/backoff.ts itself. */
+export function defaultDelayRange(attempt: number): [number, number] {
+  const at = (r: number) =>
+    nextDelay(attempt, defaultBackoffOptions.initialDelay, {
+      ...defaultBackoffOptions,
+      random: () => r,
+    });
+  return [at(0), at(1 - Number.EPSILON)];
+}
+
+const n1 = (ms: number) => Number((ms / 1000).toFixed(2));
+const s1 = (ms: number) => `${n1(ms)} s`;
+const range = ([low, high]: [number, number]) => `${n1(low)}-${n1(high)} s`;
+
+/**
+ * Why lifeline's first retry wave is the highest peak, in figures taken from
+ * the default backoff and the peer's schedule (not written into the prose).
+ */
+export function firstWaveExplanation(): string {
+  const [low, high] = defaultDelayRange(1);
+  const { jitter, initialDelay } = defaultBackoffOptions;
+  const rwsHigh = rwsFirstDelay.min + rwsFirstDelay.spread;
+  return `The peak is the first retry wave: every client that dropped at once retries within its first delay, which is lifeline's default ${s1(initialDelay)} with ${jitter} jitter (${range([low, high])}), so the whole fleet lands within ${s1(high - low)}. reconnecting-websocket's first delay is ${rwsFirstDelay.min} + random x ${rwsFirstDelay.spread} ms, which spreads the same wave over ${s1(rwsFirstDelay.spread)} at the cost of a single client waiting up to ${s1(rwsHigh)} after a blip; lifeline keeps a ${s1(initialDelay)} first retry and leaves fleet-wide pacing to the server (\`lifeline/server\`).`;
+}
+
+/** Why the blind storm's tail is long: the default cap and its jitter, from src/backoff.ts. */
+export function capTailExplanation(): string {
+  const { maxDelay, jitter } = defaultBackoffOptions;
+  const [low, high] = defaultDelayRange(64);
+  return `Every client backs off on its own: once its delay reaches the default ${s1(maxDelay)} cap, ${jitter} jitter waits ${range([low, high])}, so a client refused while the server is busy admitting others may wait that long for its next try. The tail is set by the cap, not by the server. Decorrelated jitter or a lower cap comes closer but sends more attempts to a server that stays down; \`npx tsx bench/what-if.ts\` tries jitter, initial delay and cap together. With the server's pacing hint the tail is gone (next goal).`;
 }

@@ -147,7 +147,7 @@ const delayExplanations: Record<string, string> = {
   stableAfter:
     'The `stableAfter` option (default 5 s): a synced connection that lasts this long resets the attempt count.',
   reconnectDelay:
-    "`retryDelay` in context, set by `scheduleRetry` on entering `waiting`: the backoff's `nextDelay(attempt + 1, previous delay)` (seed schedule `min(1000 * 2 ** (attempt - 1), 60000)` ms with equal jitter by default). When the server refused the upgrade with a schedule (HTTP 503 `Retry-After`), that schedule replaces the backoff delay, plus a spread of up to 1 s (up to 100 ms for `Retry-After-Ms`). A 1013 close sets a floor instead: the longer of the backoff delay and the floor plus spread.",
+    "`retryDelay` in context, set by `scheduleRetry` on entering `waiting`: the backoff's `nextDelay(attempt + 1, previous delay)` (the default schedule `min(1000 * 2 ** (attempt - 1), 60000)` ms, with equal jitter). When the server refused the upgrade with a schedule (HTTP 503 `Retry-After`), that schedule replaces the backoff delay, plus a spread of up to 1 s (up to 100 ms for `Retry-After-Ms`). A 1013 close sets a floor instead: the longer of the backoff delay and the floor plus spread.",
 };
 
 /** The named delays, each with what it computes. */
@@ -214,18 +214,18 @@ export function renderStatechartDoc(machine: AnyStateMachine): string {
   out.push('');
   out.push(...renderDelays(machine));
   out.push('');
-  out.push('## Seed mapping');
+  out.push('## Mapping to the original specification');
   out.push('');
   out.push(
-    "The seed plan names four states. Each maps to a state of this machine (a state counts as its closest mapped ancestor); `test/seed.test.ts` checks the seed's transition table on the machine's transition set with this mapping.",
+    "The original specification of lifeline names four connection states and a table of the transitions allowed between them. Each of its states maps to a state of this machine (a state counts as its closest mapped ancestor); `test/seed.test.ts` checks the specification's transition table on the machine's transition set with this mapping.",
   );
   out.push('');
-  out.push('| seed state | machine state |');
+  out.push('| specification state | machine state |');
   out.push('| --- | --- |');
   for (const [seed, path] of Object.entries(seedMapping)) out.push(`| ${seed} | \`${path}\` |`);
   out.push('');
   out.push(
-    "Entering `session.connected` starts in `syncing` in the same step: that is the seed's RECONNECTING -> CONNECTED followed by CONNECTED -> SYNCING. No transition from DISCONNECTED or RECONNECTING targets SYNCING.",
+    "Entering `session.connected` starts in `syncing` in the same step: that is the specification's RECONNECTING -> CONNECTED followed by CONNECTED -> SYNCING. No transition from DISCONNECTED or RECONNECTING targets SYNCING.",
   );
   out.push('');
   out.push('## Watching a live actor in the Stately inspector');

@@ -63,7 +63,7 @@ export interface BackoffOptions {
 export type ResolvedBackoffOptions = Readonly<Required<BackoffOptions>>;
 
 /**
- * The defaults: the seed schedule 1, 2, 4, 8, 16, 32, 60, 60 s ... with equal
+ * The defaults: the schedule 1, 2, 4, 8, 16, 32, 60, 60 s ... with equal
  * jitter (each delay uniform in [ceiling / 2, ceiling]).
  *
  * @example
@@ -139,7 +139,7 @@ function checkAttempt(attempt: number): number {
 }
 
 /**
- * The seed's schedule without jitter: `min(initialDelay * factor ** (attempt - 1), maxDelay)`.
+ * The schedule without jitter: `min(initialDelay * factor ** (attempt - 1), maxDelay)`.
  * Attempts 0 and 1 both give `initialDelay`. Never Infinity or NaN, even at attempt 10,000.
  *
  * @example

@@ -83,7 +83,7 @@ export interface Connection {
   onMessage(listener: (data: IncomingData) => void): () => void;
   /** Listens to errors worth knowing (overflow drops, fatal closes, unreadable frames); returns an unsubscribe. */
   onError(listener: (error: LifelineError) => void): () => void;
-  /** The current status (CONN-04), computed when read. */
+  /** The current status, computed when read. */
   readonly status: Status;
   /**
    * Listens to the status: called at once with the current status, then on

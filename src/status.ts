@@ -16,7 +16,7 @@ export type StatusState =
 
 /**
  * A small plain object derived from the machine's snapshot and the outbox,
- * for status indicators (CONN-04).
+ * for status indicators.
  */
 export interface Status {
   state: StatusState;

@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Environment {
   date: string;
@@ -16,16 +19,33 @@ export interface Environment {
 }
 
 const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
 
-function versionOf(name: string, from?: string): string {
-  try {
-    const path = from
-      ? require.resolve(`${name}/package.json`, { paths: [require.resolve(from)] })
-      : require.resolve(`${name}/package.json`);
-    return (require(path) as { version: string }).version;
-  } catch {
-    return 'not installed';
+/**
+ * The folder of package `name` as Node would find it from `fromDir`: the first
+ * `node_modules/<name>/package.json` on the lookup path. Read from disk rather
+ * than through `require.resolve('<name>/package.json')`, which fails for
+ * packages whose `exports` do not list their package.json (vega, vega-lite,
+ * partysocket).
+ */
+function packageDir(name: string, fromDir: string): string | undefined {
+  const lookup = createRequire(path.join(fromDir, 'index.js')).resolve.paths(name) ?? [];
+  for (const dir of lookup) {
+    const candidate = path.join(dir, name);
+    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
   }
+  return undefined;
+}
+
+/** The installed version of `name`, found from the package `from` when given (its own copy). */
+export function versionOf(name: string, from?: string): string {
+  const base = from === undefined ? here : packageDir(from, here);
+  const dir = base === undefined ? undefined : packageDir(name, base);
+  if (dir === undefined) return 'not installed';
+  const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof version === 'string' ? version : 'unknown';
 }
 
 function git(args: string[]): string {

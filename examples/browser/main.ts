@@ -1,5 +1,5 @@
 /**
- * CONN-04 as a person sees it: a status badge, the queue, a message box that
+ * The connection status as a person sees it: a status badge, the queue, a message box that
  * keeps working offline, and a timeline of transitions. Bundled by esbuild
  * (examples/browser/serve.ts); uses the browser's own WebSocket, and lifeline
  * listens to the window's `online`/`offline` events itself.

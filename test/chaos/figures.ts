@@ -25,16 +25,44 @@ export interface ServerLog {
   connections: Map<string, number>;
   /** Server processes that ran. */
   starts: number;
+  /**
+   * Ping frames (heartbeat probes) the server read. `behindAtLeast` is a lower
+   * bound on how long the ping waited in the stream: the time from the sending
+   * of the next message on that connection (written after the ping) to the
+   * ping's arrival; null when no message followed it.
+   */
+  pings: { at: number; connection: string; behindAtLeast: number | null }[];
 }
 
 export function readServerLog(file: string): ServerLog {
-  const log: ServerLog = { accepted: [], dropped: [], gaps: 0, connections: new Map(), starts: 0 };
+  const log: ServerLog = {
+    accepted: [],
+    dropped: [],
+    gaps: 0,
+    connections: new Map(),
+    starts: 0,
+    pings: [],
+  };
+  /** Pings per connection still waiting for the message that followed them. */
+  const unfollowed = new Map<string, ServerLog['pings']>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const [kind, ...fields] = line.split(' ');
     const numbers = fields.map(Number);
     if (kind === 'A') {
       const [at = 0, id = 0, n = 0, sentAt = 0, bytes = 0] = numbers;
-      log.accepted.push({ at, id, n, sentAt, bytes, connection: fields[5] ?? '' });
+      const connection = fields[5] ?? '';
+      log.accepted.push({ at, id, n, sentAt, bytes, connection });
+      for (const ping of unfollowed.get(connection) ?? []) ping.behindAtLeast = ping.at - sentAt;
+      unfollowed.delete(connection);
+    } else if (kind === 'P') {
+      const connection = fields[1] ?? '';
+      const ping: ServerLog['pings'][number] = {
+        at: numbers[0] ?? 0,
+        connection,
+        behindAtLeast: null,
+      };
+      log.pings.push(ping);
+      unfollowed.set(connection, [...(unfollowed.get(connection) ?? []), ping]);
     } else if (kind === 'D') {
       const [at = 0, id = 0] = numbers;
       log.dropped.push({ at, id, connection: fields[2] ?? '' });
@@ -83,6 +111,10 @@ export interface Figures {
   faultLatency: { p50: number; p95: number; max: number } | null;
   /** Bytes per second arriving at the server during the fault. */
   faultThroughput: number | null;
+  /** Heartbeat probes (pings) the server read during the fault. */
+  faultProbes: number;
+  /** The longest a probe read during the fault waited behind data (a lower bound), in ms. */
+  worstProbeWaitMs: number | null;
 }
 
 /** Keeps the status entries where `state` changed. */
@@ -137,6 +169,8 @@ export function computeFigures(
   const latencies = during.map((a) => a.at - a.sentAt).sort((a, b) => a - b);
   const arrived = log.accepted.filter((a) => a.at >= window.start && a.at <= window.end);
   const seconds = (window.end - window.start) / 1000;
+  const probes = log.pings.filter((p) => p.at >= window.start && p.at <= window.end);
+  const probeWaits = probes.flatMap((p) => (p.behindAtLeast === null ? [] : [p.behindAtLeast]));
 
   return {
     sent: report.sent,
@@ -168,6 +202,8 @@ export function computeFigures(
             max: latencies.at(-1) as number,
           },
     faultThroughput: seconds > 0 ? arrived.reduce((sum, a) => sum + a.bytes, 0) / seconds : null,
+    faultProbes: probes.length,
+    worstProbeWaitMs: probeWaits.length === 0 ? null : Math.max(...probeWaits),
   };
 }
 
@@ -224,6 +260,10 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
       `${(figures.faultThroughput / 1024).toFixed(1)} KiB/s (${((figures.faultThroughput * 8) / 1000).toFixed(0)} kbit/s of frames)`,
     ]);
   }
+  rows.push(['heartbeat probes read during fault', String(figures.faultProbes)]);
+  if (figures.worstProbeWaitMs !== null) {
+    rows.push(['longest a probe waited behind data (at least)', ms(figures.worstProbeWaitMs)]);
+  }
   rows.push(['status timeline', figures.timelineText]);
   return rows;
 }
@@ -242,4 +282,90 @@ export function formatTable(header: string[], rows: string[][]): string {
 /** The state the status ends in, for assertions. */
 export function lastState(timeline: Timeline): StatusState | undefined {
   return timeline.at(-1)?.state;
+}
+
+/** One scenario as docs/chaos-figures.json keeps it. */
+export interface RecordedScenario {
+  name: string;
+  heartbeat: { interval: number; timeout: number };
+  notes: [string, string][];
+  figures: Omit<Figures, 'timeline'>;
+}
+
+/** What a passing run of the whole chaos suite records (docs/chaos-figures.json). */
+export interface ChaosRecord {
+  date: string;
+  node: string;
+  cores: number;
+  suiteSeconds: number;
+  backoff: { initialDelay: number; maxDelay: number };
+  sendEvery: number;
+  scenarios: RecordedScenario[];
+}
+
+const kib = (bytesPerSecond: number) =>
+  `${(bytesPerSecond / 1024).toFixed(1)} KiB/s (${((bytesPerSecond * 8) / 1000).toFixed(0)} kbit/s of frames)`;
+const secondsOf = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
+
+/** The summary table, one column per fault (the console and the docs print the same). */
+export function summaryTable(scenarios: RecordedScenario[]): string {
+  const row = (label: string, pick: (s: RecordedScenario) => string) => [
+    label,
+    ...scenarios.map(pick),
+  ];
+  return formatTable(
+    ['', ...scenarios.map((s) => s.name)],
+    [
+      row('heartbeat', (s) => `${s.heartbeat.interval}/${s.heartbeat.timeout} ms`),
+      row('sent', (s) => String(s.figures.sent)),
+      row('delivered', (s) => String(s.figures.delivered)),
+      row('lost', (s) => String(s.figures.lost)),
+      row('duplicated', (s) => String(s.figures.duplicated)),
+      row('resends dropped by id', (s) => String(s.figures.resendsDropped)),
+      row('read from the abandoned socket', (s) => {
+        const { accepted, dropped } = s.figures.lateFromAbandoned;
+        return `${accepted} + ${dropped} resent`;
+      }),
+      row('drops', (s) => String(s.figures.drops)),
+      row('time to detect', (s) => (s.figures.drops === 0 ? '-' : ms(s.figures.detectMs))),
+      row('time to recover', (s) => ms(s.figures.recoverMs)),
+      row('worst send-to-ack', (s) => ms(s.figures.worstAckMs)),
+      row('heartbeat probes read during the fault', (s) => String(s.figures.faultProbes)),
+    ],
+  );
+}
+
+/** The figures section of docs/reliability.md, from a recorded run. */
+export function chaosFiguresSection(record: ChaosRecord): string {
+  const lines = [
+    `One run of \`npm run test:chaos\` on ${record.date.slice(0, 10)}, ${record.cores} cores, Node ${record.node}, ${Math.round(record.suiteSeconds)} s of wall time for the whole suite; backoff ${record.backoff.initialDelay}-${record.backoff.maxDelay} ms, one message every ${record.sendEvery} ms outside the slow link's fault:`,
+    '',
+    summaryTable(record.scenarios),
+    '',
+    "Status timelines (times from the fault's start):",
+    '',
+    formatTable(
+      ['fault', 'timeline'],
+      record.scenarios.map((s) => [s.name, s.figures.timelineText]),
+    ),
+  ];
+  for (const { name, figures, notes } of record.scenarios) {
+    const said: string[] = [];
+    if (figures.faultThroughput !== null && figures.faultThroughput > 0 && figures.faultLatency) {
+      const { p50, p95, max } = figures.faultLatency;
+      said.push(
+        `${kib(figures.faultThroughput)} reached the server during the fault, one-way latency p50 ${secondsOf(p50)}, p95 ${secondsOf(p95)}, max ${secondsOf(max)}`,
+      );
+    }
+    if (figures.faultProbes > 0 && figures.worstProbeWaitMs !== null) {
+      said.push(
+        `${figures.faultProbes} heartbeat probes were read during the fault, the longest after waiting at least ${secondsOf(figures.worstProbeWaitMs)} behind data`,
+      );
+    }
+    for (const [label, value] of notes) {
+      if (label.startsWith('restarted server')) said.push(`the ${label} ${value}`);
+    }
+    if (said.length > 0) lines.push('', `${name}: ${said.join('; ')}.`);
+  }
+  return lines.join('\n');
 }

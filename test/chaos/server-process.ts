@@ -15,6 +15,7 @@
  *                                        the client's number n, sent at sentAt
  *   G <at> <id> <expected id> <c>        accepted `id` where `expected id` was due (a gap or a reordering)
  *   D <at> <id> <c>                      dropped a resend of an id already accepted
+ *   P <at> <c>                           read a ping frame (the client's heartbeat probe) on connection c
  *
  * Tells the test `{"type":"listening"}` on stdout; exits when stdin closes.
  */
@@ -48,6 +49,8 @@ wss.on('connection', (ws) => {
   log(`C ${Date.now()} ${process.pid} ${connection}`);
   ws.on('error', () => undefined);
   ws.on('close', () => log(`X ${Date.now()} ${process.pid} ${connection}`));
+  // ws answers the pong itself; the log shows when each probe got through.
+  ws.on('ping', () => log(`P ${Date.now()} ${key}`));
   ws.on('message', (raw, isBinary) => {
     if (isBinary) return;
     const text = String(raw);
