@@ -30,7 +30,7 @@ describe('inbound frames have one owner', () => {
 
   it('frames that arrive while the sync has no listener still reach onMessage', async () => {
     const { server, connect } = await network();
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const connection = connect({
       sync: () =>
         new Promise<void>((resolve) => {
