@@ -54,7 +54,13 @@ describe('lifeline CLI: usage', () => {
     ],
     [['--jitter=sometimes', 'ws://127.0.0.1:9/'], /--jitter must be one of "none", "full"/],
     [['ftp://127.0.0.1:9/'], /<ws-url> must be a ws:, wss:, http: or https: URL/],
-    [['ws://127.0.0.1:9/', 'ws://127.0.0.1:10/'], /give one URL/],
+    [
+      ['ws://127.0.0.1:9/', 'ws://127.0.0.1:10/'],
+      /expected one <ws-url>, got 2 arguments: "ws:\/\/127.0.0.1:9\/", "ws:\/\/127.0.0.1:10\/"/,
+    ],
+    [['not', 'a', 'url'], /expected one <ws-url>, got 3 arguments: "not", "a", "url"/],
+    [['not a url'], /<ws-url> must be a ws:, wss:, http: or https: URL, got "not a url"/],
+    [['ws://'], /<ws-url> has no host: "ws:\/\/"/],
     [
       ['--inspect=http://127.0.0.1:9/', 'ws://127.0.0.1:9/'],
       /--inspect=<ws-url> needs a ws: or wss: URL/,

@@ -191,8 +191,10 @@ connection.close();
       expect(server.received).toContain('from a consumer');
     });
 
-    const typedConsumer = `import {
+    const typedConsumer = `import { createActor } from 'xstate';
+import {
   type Connection,
+  connectionMachine,
   createConnection,
   formatStatus,
   type Receipt,
@@ -213,11 +215,18 @@ const status: Status = connection.status;
 const line: string = formatStatus(status);
 const receipt: Receipt = connection.send('hello');
 const state: ReceiptState = receipt.state;
+const id: number | undefined = receipt.id;
+// @ts-expect-error: a receipt's internal methods are not part of its type
+receipt.update('acked');
+// @ts-expect-error: nor is its constructor's bookkeeping
+receipt.numbered(1);
+// A machine needs no input to be created.
+createActor(connectionMachine).stop();
 // @ts-expect-error: a misspelt option is a type error
 createConnection({ url: 'wss://example.com/socket', backof: {} });
 // @ts-expect-error: jitter is one of four strings
 createConnection({ url: 'wss://example.com/socket', backoff: { jitter: 'lots' } });
-export { line, state };
+export { id, line, state };
 `;
 
     it.each([
@@ -252,6 +261,37 @@ export { line, state };
       },
       60_000,
     );
+
+    it('loads with require() where Node can require an ES module', async () => {
+      writeFileSync(
+        join(consumer, 'consumer.cjs'),
+        `const { createConnection, formatStatus } = require('lifeline');
+const { createUpgradePacer } = require('lifeline/server');
+console.log(typeof createConnection, typeof formatStatus, typeof createUpgradePacer);
+`,
+      );
+      // Node 20.19+ and 22.12+ load an ES module with require() without a flag.
+      const output = await ok(process.execPath, ['consumer.cjs'], consumer);
+      expect(output.trim()).toBe('function function function');
+    });
+
+    it('ships source maps that carry their sources, and no map to a file it lacks', () => {
+      const root = join(consumer, 'node_modules', 'lifeline');
+      const maps = files.filter((file) => file.endsWith('.map'));
+      expect(maps.length).toBeGreaterThan(10);
+      expect(maps.filter((file) => file.endsWith('.d.ts.map'))).toEqual([]);
+      for (const file of maps) {
+        const map = JSON.parse(readFileSync(join(root, file), 'utf8')) as {
+          sources: string[];
+          sourcesContent?: (string | null)[];
+        };
+        expect(map.sourcesContent?.length, file).toBe(map.sources.length);
+        expect(
+          map.sourcesContent?.every((content) => typeof content === 'string' && content.length > 0),
+          file,
+        ).toBe(true);
+      }
+    });
 
     it('runs its bin', async () => {
       const [command = '', ...prefix] = installedWithNpm

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveBackoffOptions } from '../src/backoff.js';
+import { createConnection } from '../src/connection.js';
 import { createConnectionActor } from '../src/connection-actor.js';
 import type { ConnectionMachineInput } from '../src/connection-config.js';
-import { LifelineError, OptionRangeError, OptionTypeError } from '../src/errors.js';
+import {
+  InvalidDataError,
+  LifelineError,
+  OptionRangeError,
+  OptionTypeError,
+} from '../src/errors.js';
 
 type Case = [description: string, input: unknown, option: string, kind: typeof Error];
 
@@ -94,6 +100,42 @@ describe('option validation', () => {
     );
     expect(() => resolveBackoffOptions({ jitter: 'decorrelated', initialDelay: 0 })).toThrow(
       '`initialDelay` must be a finite number > 0 when jitter is "decorrelated", got 0',
+    );
+  });
+
+  it('says what createConnection needs, and that a boolean is accepted where it is', () => {
+    expect(() => createConnection(undefined as never)).toThrow(
+      "createConnection() needs an options object with at least `url`, such as { url: 'wss://example.com/socket' }, got undefined",
+    );
+    const url = 'ws://127.0.0.1:9/';
+    expect(() => createConnection({ url, ack: 'yes' as never })).toThrow(
+      '`ack` must be true (the default JSON envelope), false, or an object with `stamp` and `read` functions, got "yes"',
+    );
+    expect(() => createConnection({ url, heartbeat: true as never })).toThrow(
+      '`heartbeat` must be false (no heartbeat) or an object such as { interval: 15000, timeout: 10000 }, got true',
+    );
+    expect(() => createConnection({ url: 'ws://' })).toThrow('`url` has no host: "ws://"');
+    expect(() => createConnection({ url: 'wss:///?token=secret' })).toThrow(
+      '`url` has no host: "wss:///?token=***"',
+    );
+    expect(() => createConnection({ url, maxMessageSize: 0 })).toThrow(
+      '`maxMessageSize` must be an integer >= 1 or Infinity, got 0',
+    );
+  });
+
+  it('tells send() data apart from options: an object is not a message', () => {
+    const connection = createConnection({ url: 'ws://127.0.0.1:9/', heartbeat: false });
+    let thrown: unknown;
+    try {
+      connection.send({ a: 1 } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    connection.close();
+    expect(thrown).toBeInstanceOf(InvalidDataError);
+    expect((thrown as InvalidDataError).code).toBe('ERR_LIFELINE_INVALID_DATA');
+    expect((thrown as Error).message).toBe(
+      'send() takes a string, an ArrayBuffer, a typed array or a Blob, got an object (serialise it first, e.g. JSON.stringify)',
     );
   });
 
