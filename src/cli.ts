@@ -445,11 +445,11 @@ async function run(options: CliOptions): Promise<number> {
     // In raw mode Ctrl-C reaches readline, not the process.
     stdin.on('SIGINT', () => finish(130));
   }
+  // Called at once with the current status, then on each change.
   connection.subscribe((status) => {
     output.status(status);
     if (status.state === 'failed') finish(1);
   });
-  output.status(connection.status);
 
   stdin.on('line', (line) => {
     const receipt = connection.send(line);
@@ -457,7 +457,7 @@ async function run(options: CliOptions): Promise<number> {
     if (interactive) output.typed();
     if (receipt.state === 'rejected') {
       output.record({ type: 'error', code: receipt.error?.code, message: receipt.error?.message });
-      output.line(`! message ${receipt.id} ${receipt.error?.message ?? 'rejected'}`);
+      output.line(`! ${receipt.error?.message ?? 'a message was rejected'}`);
     }
   });
   stdin.on('close', () => {
@@ -519,10 +519,12 @@ function drain(
 ): Promise<void> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    let stop: () => void = () => undefined;
+    let stop: (() => void) | undefined;
+    let finished = false;
     const done = () => {
+      finished = true;
       clearTimeout(timer);
-      stop();
+      stop?.();
       resolve();
     };
     const check = () => {
@@ -533,9 +535,10 @@ function drain(
       if (state === 'connected' && queued === 0) done();
     };
     if (options.drainTimeout !== undefined) timer = setTimeout(done, options.drainTimeout);
+    // subscribe() calls check at once, which may already be done.
     stop = connection.subscribe(check);
+    if (finished) stop();
     for (const receipt of receipts) receipt.settled.then(check);
-    check();
   });
 }
 

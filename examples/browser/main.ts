@@ -140,13 +140,19 @@ function describe(status: Status): string {
   }
 }
 
-const receipts: { receipt: Receipt; state: HTMLElement }[] = [];
+const receipts: { receipt: Receipt; state: HTMLElement; id: HTMLElement }[] = [];
+
+/** A message's id once it has one: it is given when the message is first written. */
+function idOf(receipt: Receipt): string {
+  return receipt.id === undefined ? '#…' : `#${receipt.id}`;
+}
 
 function renderReceipts(): void {
-  for (const { receipt, state } of receipts) {
+  for (const { receipt, state, id } of receipts) {
     if (state.dataset.receipt !== receipt.state) {
       state.dataset.receipt = receipt.state;
       state.textContent = receipt.state;
+      id.textContent = idOf(receipt);
     }
   }
 }
@@ -194,6 +200,8 @@ let countdown: ReturnType<typeof setInterval> | undefined;
 function update(status: Status): void {
   render(status);
   record(status);
+  // The counters moved: queued messages were written (and got their ids) or acknowledged.
+  renderReceipts();
   if (status.retryAt !== null && countdown === undefined) {
     countdown = setInterval(() => render(connection.status), 250);
   } else if (status.retryAt === null && countdown !== undefined) {
@@ -202,8 +210,8 @@ function update(status: Status): void {
   }
 }
 
+// Called at once with the current status, then on each change.
 connection.subscribe(update);
-update(connection.status);
 
 function isControl(data: IncomingData): boolean {
   return (
@@ -228,9 +236,10 @@ composer.addEventListener('submit', (event) => {
   if (text === '') return;
   input.value = '';
   const receipt = connection.send(text);
-  const item = row(outbox, [`#${receipt.id}`, 'time'], [receipt.state, 'receipt'], [text]);
+  const item = row(outbox, [idOf(receipt), 'time'], [receipt.state, 'receipt'], [text]);
   const state = item.querySelector('.receipt') as HTMLElement;
-  receipts.push({ receipt, state });
+  const id = item.querySelector('.time') as HTMLElement;
+  receipts.push({ receipt, state, id });
   renderReceipts();
   receipt.settled.then(renderReceipts);
 });
