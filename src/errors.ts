@@ -207,8 +207,11 @@ export class FatalCloseError extends LifelineError {
   ) {
     // The reason is the server's text: shown cleaned, kept raw in `reason`.
     const shown = printable(reason);
+    const status = options.status;
     const refused =
-      options.status === undefined ? '' : ` (the upgrade was refused with HTTP ${options.status})`;
+      status === undefined || reason.includes(`HTTP ${status}`)
+        ? ''
+        : ` (the upgrade was refused with HTTP ${status})`;
     super(
       'ERR_LIFELINE_FATAL_CLOSE',
       `fatal close ${closeCode}${shown ? `: ${shown}` : ''}${refused}`,

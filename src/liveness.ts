@@ -37,6 +37,9 @@ export class Liveness {
   readonly #dead: (reason: string) => void;
   readonly #checked: (now: number) => void;
   #lastInbound = 0;
+  /** Frames seen: a probe is answered by a frame that came after it, even within the same millisecond. */
+  #inbound = 0;
+  #inboundAtProbe = 0;
   #probeSentAt: number | null = null;
   #probeTimeout = 0;
   #probeReason = 'heartbeat timeout';
@@ -79,6 +82,7 @@ export class Liveness {
   /** Something arrived: the socket is alive. Called per inbound frame, so it only stores a time. */
   touch(): void {
     this.#lastInbound = this.#clock.now();
+    this.#inbound += 1;
   }
 
   /**
@@ -106,6 +110,7 @@ export class Liveness {
 
   #sendProbe(now: number, timeout: number, reason: string, final: boolean): void {
     this.#probeSentAt = now;
+    this.#inboundAtProbe = this.#inbound;
     this.#probeTimeout = timeout;
     this.#probeReason = reason;
     this.#probeIsFinal = final;
@@ -121,7 +126,7 @@ export class Liveness {
     const now = this.#clock.now();
     const lateBy = now - this.#dueAt;
     const slept = lateBy > wakeThreshold;
-    if (this.#probeSentAt !== null && this.#lastInbound >= this.#probeSentAt) {
+    if (this.#probeSentAt !== null && this.#inbound > this.#inboundAtProbe) {
       this.#probeSentAt = null;
     }
     if (this.#probeSentAt !== null && now >= this.#probeSentAt + this.#probeTimeout) {

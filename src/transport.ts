@@ -86,8 +86,9 @@ async function resolveUrl(url: ResolvedConnectionOptions['url']): Promise<UrlOut
   try {
     value = await url();
   } catch (error) {
+    // No `cause`: the thrown error may quote the URL with its credentials; the message is redacted.
     const problem = `failed: ${redactUrl(describeError(error))}`;
-    return { failed: new UserCallbackError('url', problem, { cause: error }) };
+    return { failed: new UserCallbackError('url', problem) };
   }
   try {
     if (typeof value !== 'string' && !(value instanceof URL)) {
