@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../../src/clock.js';
 import type { Connection } from '../../src/connection.js';
 import { wakeCheckInterval, wakeProbeTimeout } from '../../src/liveness.js';
 import type { Receipt } from '../../src/receipt.js';
-import { network, statusWhere, until } from '../support/integration.js';
+import { network, statusWhere } from '../support/integration.js';
 
 /** Real timers, with a wall clock the test can move forward: a process that slept. */
 function sleepableClock(): Clock & { sleep(ms: number): void } {
