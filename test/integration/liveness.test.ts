@@ -1,20 +1,39 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { SimulatedClock } from 'xstate';
 import { type Clock, systemClock } from '../../src/clock.js';
 import type { Connection } from '../../src/connection.js';
 import { wakeCheckInterval, wakeProbeTimeout } from '../../src/liveness.js';
 import type { Receipt } from '../../src/receipt.js';
 import { network, statusWhere } from '../support/integration.js';
 
-/** Real timers, with a wall clock the test can move forward: a process that slept. */
-function sleepableClock(): Clock & { sleep(ms: number): void } {
-  let offset = 0;
+/** Moves a simulated clock forward 1 ms at a time, as real time passes: every timer fires on time. */
+function advance(clock: SimulatedClock, ms: number): void {
+  for (let i = 0; i < ms; i += 1) clock.increment(1);
+}
+
+/** `ws` sockets that the test can watch (pings sent, pongs received), the latest one first. */
+function watchedSockets() {
+  const made: WebSocket[] = [];
+  let pings = 0;
+  class WatchedWebSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      made.unshift(this);
+    }
+    override ping(...args: Parameters<WebSocket['ping']>): void {
+      pings += 1;
+      super.ping(...args);
+    }
+  }
   return {
-    now: () => Date.now() + offset,
-    setTimeout: (callback, ms) => setTimeout(callback, ms),
-    clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-    sleep: (ms) => {
-      offset += ms;
-    },
+    WebSocket: WatchedWebSocket as never,
+    pings: () => pings,
+    /** Resolves at the next pong on the latest socket (after the transport has seen it). */
+    nextPong: () =>
+      new Promise<void>((resolve) => {
+        made[0]?.once('pong', () => resolve());
+      }),
   };
 }
 
@@ -135,46 +154,88 @@ describe('half-open sockets', () => {
     const connection = connect({ heartbeat });
     await statusWhere(connection, (s) => s.state === 'connected');
     proxy.blackhole(true);
-    const noticed = await statusWhere(connection, (s) => s.state !== 'connected', 5000);
+    const noticed = await statusWhere(connection, (s) => s.state !== 'connected', 20_000);
     proxy.blackhole(false);
     expect(noticed.lastClose?.reason).toBe('heartbeat timeout');
     expect(globalConstructed).toBe(0);
   });
 
-  it('keeps a quiet but healthy connection: pongs answer the probes', async () => {
+  // Simulated time over real sockets: the heartbeat's timers fire when the test moves the clock,
+  // replies arrive when they arrive; no verdict depends on how busy the machine is.
+  it('keeps a quiet but healthy connection: each probe is answered before its timeout', async () => {
     const { proxy, connect } = await network();
-    const connection = connect({ heartbeat: { interval: 50, timeout: 50 } });
+    const clock = new SimulatedClock();
+    const sockets = watchedSockets();
+    const timing = { interval: 1000, timeout: 400 };
+    const connection = connect({ clock, heartbeat: timing, WebSocket: sockets.WebSocket });
     await statusWhere(connection, (s) => s.state === 'connected');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(connection.status.state).toBe('connected');
+    let at = clock.now();
+    for (let probe = 1; probe <= 5; probe += 1) {
+      const pong = sockets.nextPong();
+      for (let ms = 0; sockets.pings() < probe && ms < 2 * timing.interval; ms += 1) {
+        advance(clock, 1);
+      }
+      // Each probe goes out `interval` after the last inbound frame (the previous pong).
+      expect(clock.now() - at).toBe(timing.interval);
+      at = clock.now();
+      await pong;
+      advance(clock, timing.timeout);
+      expect(connection.status.state).toBe('connected');
+    }
     expect(proxy.accepted).toBe(1);
   });
 
-  it('after the process slept, probes at once and replaces a dead socket within a second', async () => {
+  it('declares a quiet socket dead exactly `timeout` after an unanswered probe', async () => {
     const { proxy, connect } = await network();
-    const clock = sleepableClock();
+    const clock = new SimulatedClock();
+    const timing = { interval: 1000, timeout: 1000 };
+    const connection = connect({ clock, heartbeat: timing, backoff: { initialDelay: 10 } });
+    await statusWhere(connection, (s) => s.state === 'connected');
+    proxy.blackhole(true);
+    advance(clock, timing.interval + timing.timeout - 1);
+    expect(connection.status.state).toBe('connected');
+    advance(clock, 1);
+    expect(connection.status.state).not.toBe('connected');
+    expect(connection.status.lastClose?.reason).toBe('heartbeat timeout');
+    proxy.blackhole(false);
+    advance(clock, 10);
+    await statusWhere(connection, (s) => s.state === 'connected');
+    expect(proxy.accepted).toBe(2);
+  });
+
+  it('after the process slept, probes at once and replaces a dead socket wakeProbeTimeout later', async () => {
+    const { proxy, connect } = await network();
+    const clock = new SimulatedClock();
     const connection = connect({ clock, heartbeat: { interval: 60_000, timeout: 30_000 } });
     await statusWhere(connection, (s) => s.state === 'connected');
     proxy.blackhole(true);
-    clock.sleep(10 * 60_000);
-    const wokeAt = Date.now();
-    await statusWhere(connection, (s) => s.state !== 'connected', 3000);
+    // Ten minutes pass in one step: the next check fires that late, as after a sleep.
+    clock.increment(10 * 60_000);
+    advance(clock, wakeProbeTimeout - 1);
+    expect(connection.status.state).toBe('connected');
+    advance(clock, 1);
+    expect(connection.status.state).not.toBe('connected');
     expect(connection.status.lastClose?.reason).toBe('no reply after wake');
     proxy.blackhole(false);
-    await statusWhere(connection, (s) => s.state === 'connected', 3000);
-    const replacedIn = Date.now() - wokeAt;
-    expect(replacedIn).toBeLessThanOrEqual(wakeCheckInterval + wakeProbeTimeout + 300);
+    // No backoff wait: the socket that slept is replaced at once.
+    await statusWhere(connection, (s) => s.state === 'connected');
     expect(proxy.accepted).toBe(2);
-    console.log(`woke to a dead socket: replaced ${replacedIn} ms after waking`);
   });
 
   it('after the process slept, keeps a socket that answers the probe', async () => {
     const { proxy, connect } = await network();
-    const clock = sleepableClock();
-    const connection = connect({ clock, heartbeat: { interval: 60_000, timeout: 30_000 } });
+    const clock = new SimulatedClock();
+    const sockets = watchedSockets();
+    const connection = connect({
+      clock,
+      heartbeat: { interval: 60_000, timeout: 30_000 },
+      WebSocket: sockets.WebSocket,
+    });
     await statusWhere(connection, (s) => s.state === 'connected');
-    clock.sleep(10 * 60_000);
-    await new Promise((resolve) => setTimeout(resolve, wakeCheckInterval + wakeProbeTimeout + 200));
+    const pong = sockets.nextPong();
+    clock.increment(10 * 60_000);
+    await pong;
+    advance(clock, wakeCheckInterval + wakeProbeTimeout);
     expect(connection.status.state).toBe('connected');
     expect(proxy.accepted).toBe(1);
   });
