@@ -96,6 +96,7 @@ describe('lifeline CLI over a real server and a fault proxy', () => {
     await until(() => server.received.length === 4, 5000, 'the queued messages');
     expect(server.received).toEqual(['one', 'two', 'three', 'four']);
     expect(server.outOfOrder).toBe(0);
+    expect(server.gaps).toBe(0);
 
     cli.end();
     expect(await cli.exited).toBe(0);
