@@ -53,7 +53,7 @@ trap 'exit 130' INT TERM
 target="$root/$file"
 {
   echo "for (let run = 0; run < $runs; run += 1) {"
-  echo "  await import(\`$target?run=\${run}\`);"
+  echo "  await import(/* @vite-ignore */ \`$target?run=\${run}\`);"
   echo "}"
 } >"$scratch/repeat.test.ts"
 cat >"$scratch/vitest.config.ts" <<EOF
@@ -92,9 +92,10 @@ console.log(
   `${ran.length} runs in ${elapsed} s: ${ran.length - failed.length} passed, ${failed.length} failed; ` +
     `test time median ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`,
 );
-for (const test of failed) {
+for (const test of failed.slice(0, 20)) {
   const first = (test.failureMessages?.[0] ?? '').split('\n')[0];
   console.log(`FAILED ${test.title}: ${first}`);
 }
+if (failed.length > 20) console.log(`... and ${failed.length - 20} more failures`);
 process.exitCode = failed.length > 0 || ran.length === 0 ? 1 : 0;
 EOF
