@@ -33,7 +33,8 @@ export const gapCloseCode = 4090;
  * When a socket opens and some id was accepted, it first sends
  * `{"ack":highestId}`, so that a reconnected client can trim its resends.
  * It answers `{"hello":...}` (a sync) with `{"welcome":true,"ackedThrough":n}`.
- * Plain (non-envelope) frames are recorded as they are. One `highestId` for
+ * Plain frames (not an envelope with a positive integer id) are recorded as
+ * they are. One `highestId` for
  * the whole server: one ack-mode client per server.
  */
 export class TestServer {
@@ -145,7 +146,12 @@ export class TestServer {
         ws.send(JSON.stringify({ welcome: true, ackedThrough: this.highestId }));
         return;
       }
-      if (message && typeof message.id === 'number') {
+      if (
+        message &&
+        typeof message.id === 'number' &&
+        Number.isSafeInteger(message.id) &&
+        message.id > 0
+      ) {
         const { id } = message;
         if (previousId !== undefined && id !== previousId + 1) this.outOfOrder += 1;
         previousId = id;
