@@ -107,6 +107,7 @@ describe('lifeline CLI over a real server and a fault proxy', () => {
     await until(() => server.received.length === 4, 5000, 'the queued messages');
     expect(server.received).toEqual(['one', 'two', 'three', 'four']);
     expect(server.outOfOrder).toBe(0);
+    expect(server.gaps).toBe(0);
 
     cli.end();
     expect(await cli.exited).toBe(0);
@@ -145,21 +146,36 @@ describe('lifeline CLI over a real server and a fault proxy', () => {
   });
 
   it('keeps a quiet connection with --heartbeat, and replaces a black-holed one', async () => {
-    const { proxy } = await serverBehindProxy();
-    const heartbeat = ['--heartbeat', '150', '--heartbeat-timeout', '150'];
+    const { server, proxy } = await serverBehindProxy();
+    // Probes every 100 ms of quiet; a timeout generous enough for a loaded machine's round trip.
+    const interval = 100;
+    const timeout = 1500;
+    const heartbeat = ['--heartbeat', String(interval), '--heartbeat-timeout', String(timeout)];
     const cli = runCli(['--ack', ...heartbeat, ...quick, proxy.url]);
     await cli.waitFor('stderr', /● connected/);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Counted by events, not by time: enough answered probes to span more than one timeout.
+    // Unanswered (or uncounted) pongs would end the socket after one probe and one timeout.
+    const wanted = Math.ceil(timeout / interval) + 5;
+    const [serverSide] = server.clients;
+    await new Promise<void>((resolve) => {
+      let pings = 0;
+      serverSide?.on('ping', () => {
+        pings += 1;
+        if (pings === wanted) resolve();
+      });
+    });
     expect(cli.stderr()).not.toContain('reconnecting');
+    expect(proxy.accepted).toBe(1);
 
     proxy.blackhole(true);
-    await cli.waitFor('stderr', /◌ reconnecting.*\(last close 1006 heartbeat timeout\)/);
+    await cli.waitFor('stderr', /◌ reconnecting.*\(last close 1006 heartbeat timeout\)/, 20_000);
     proxy.blackhole(false);
     const mark = cli.stderr().length;
-    await cli.waitFor('stderr', /● connected/, 5000, mark);
+    await cli.waitFor('stderr', /● connected/, 20_000, mark);
+    expect(proxy.accepted).toBe(2);
     cli.end();
     expect(await cli.exited).toBe(0);
-  });
+  }, 60_000);
 
   it('without --ack, confirms delivery by the clean close after stdin ends', async () => {
     const { server, proxy } = await serverBehindProxy();

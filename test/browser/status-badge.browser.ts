@@ -144,6 +144,7 @@ describe('the status page in Chromium', () => {
       'typed offline 3',
     ]);
     expect(server.outOfOrder).toBe(0);
+    expect(server.gaps).toBe(0);
     await poll(() => count('queued')).toBe(0);
     await poll(() => count('in-flight')).toBe(0);
     const states = await timelineStates();

@@ -71,6 +71,7 @@ describe('delivery through repeated cuts', () => {
     expect(settled.every((receipt) => receipt.state === 'acked')).toBe(true);
     expect(server.received).toEqual(Array.from({ length: total }, (_, i) => String(i)));
     expect(server.outOfOrder).toBe(0);
+    expect(server.gaps).toBe(0);
     console.log(
       `ack mode: ${proxy.accepted - 1} reconnects, ${total} sent, ${server.received.length} delivered, ` +
         `0 lost, ${server.duplicates} resends dropped by id, 0 duplicated after de-duplication`,

@@ -55,6 +55,8 @@ describe('reconnecting over real sockets', () => {
     const settled = await Promise.all(queued.map((receipt) => receipt.settled));
     expect(settled.map((receipt) => receipt.state)).toEqual(Array(5).fill('acked'));
     expect(server.received).toEqual(['before', 'while', 'the', 'server', 'was', 'down']);
+    expect(server.outOfOrder).toBe(0);
+    expect(server.gaps).toBe(0);
     console.log(`server restart: back ${Date.now() - down} ms after it went down, outbox drained`);
   });
 

@@ -120,5 +120,8 @@ describe('sync before flush', () => {
       { isReconnect: false, lastInboundId: undefined, lastAckedId: 0 },
       { isReconnect: true, lastInboundId: 41, lastAckedId: 2 },
     ]);
+    expect(server.received).toEqual(['one', 'two']);
+    expect(server.outOfOrder).toBe(0);
+    expect(server.gaps).toBe(0);
   });
 });

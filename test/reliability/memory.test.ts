@@ -29,6 +29,8 @@ interface MemoryResult {
   drainMs: number;
   delivered: number;
   duplicates: number;
+  outOfOrder: number;
+  gaps: number;
   inOrder: boolean;
   acceptedStates: Record<string, number>;
   rss: Memory & { peak: number; coldBaseline: number };
@@ -146,6 +148,8 @@ describe.concurrent('memory bound: messages of 100 bytes while offline, maxBytes
     expect(run.delivered).toBe(run.held);
     expect(run.inOrder).toBe(true);
     expect(run.duplicates).toBe(0);
+    expect(run.outOfOrder).toBe(0);
+    expect(run.gaps).toBe(0);
     expect(run.inFlight).toBe(0);
     report(run, ms);
   }, 120_000);

@@ -11,6 +11,7 @@ interface SoakResult {
   delivered: number;
   inOrder: boolean;
   outOfOrder: number;
+  gaps: number;
   duplicatesDropped: number;
   errors: number;
   heapFrom: number;
@@ -48,6 +49,7 @@ describe('soak: 2,000 drop/reconnect cycles in one process', () => {
     expect(soak.delivered).toBe(soak.sent);
     expect(soak.inOrder).toBe(true);
     expect(soak.outOfOrder).toBe(0);
+    expect(soak.gaps).toBe(0);
     expect(soak.errors).toBe(0);
 
     // Heap, after global.gc(): less than 5 MB of growth from cycle 100 to cycle 2,000.

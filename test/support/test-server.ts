@@ -12,10 +12,30 @@ export type Admission =
   | { kind: 'refuse'; status: number; retryAfter?: string; retryAfterMs?: string };
 
 /**
+ * The close code with which the server refuses a gap in the ids: retryable
+ * under lifeline's default close policy (only 4400-4499 are fatal there), so
+ * the client reconnects and resends from the server's `ackedThrough`.
+ */
+export const gapCloseCode = 4090;
+
+/**
  * A `ws` server on 127.0.0.1, port 0, speaking lifeline's default ack
- * envelope: `{"id":n,"data":...}` in, `{"ack":n}` out, de-duplicating by id.
+ * envelope: `{"id":n,"data":...}` in, `{"ack":n}` out (cumulative).
+ *
+ * Ids must be contiguous: it accepts id n only when n = highestId + 1;
+ * n <= highestId is a resend, re-acked and counted in `duplicates`; a larger n
+ * is a gap: counted in `gaps`, acknowledged by nothing, and the socket is closed
+ * with {@link gapCloseCode} (reason `gap: expected id <highestId + 1>, got <n>`);
+ * whatever else arrives on that socket is ignored. Keeping "the highest id seen"
+ * instead would turn a gap into loss reported as success: a cumulative ack
+ * past the gap acknowledges messages the server never had.
+ *
+ * When a socket opens and some id was accepted, it first sends
+ * `{"ack":highestId}`, so that a reconnected client can trim its resends.
  * It answers `{"hello":...}` (a sync) with `{"welcome":true,"ackedThrough":n}`.
- * Plain (non-envelope) frames are recorded as they are.
+ * Plain frames (not an envelope with a positive integer id) are recorded as
+ * they are. One `highestId` for
+ * the whole server: one ack-mode client per server.
  */
 export class TestServer {
   readonly #http: http.Server;
@@ -27,10 +47,16 @@ export class TestServer {
   readonly received: string[] = [];
   /** Raw frames of every kind, as they arrived. */
   readonly frames: string[] = [];
+  /** Resends of ids already accepted (re-acked, not recorded again). */
   duplicates = 0;
-  /** Ids that arrived after a higher id (a gap, or a reordering). */
+  /**
+   * Envelope ids that did not follow the previous id on the same socket by
+   * one (a stream that skips or reorders); a socket's first id may be any.
+   */
   outOfOrder = 0;
-  /** The highest id accepted. */
+  /** Ids refused because they skipped past `highestId + 1`; each closed its socket. */
+  gaps = 0;
+  /** The highest id accepted: every id up to it was accepted, in order. */
   highestId = 0;
   /** Upgrade requests seen, refused ones included. */
   upgrades = 0;
@@ -101,9 +127,15 @@ export class TestServer {
 
   #serve(ws: WebSocket): void {
     ws.on('error', () => undefined);
+    if (this.acknowledge && this.highestId > 0) ws.send(`{"ack":${this.highestId}}`);
+    /** The previous envelope id on this socket. */
+    let previousId: number | undefined;
+    /** A gap was refused on this socket: nothing after it is accepted or acknowledged. */
+    let refused = false;
     ws.on('message', (raw, isBinary) => {
       const text = isBinary ? Buffer.from(raw as Buffer).toString('base64') : String(raw);
       this.frames.push(text);
+      if (refused) return;
       let message: { id?: unknown; data?: unknown; hello?: unknown } | undefined;
       try {
         message = text.startsWith('{') ? JSON.parse(text) : undefined;
@@ -114,23 +146,32 @@ export class TestServer {
         ws.send(JSON.stringify({ welcome: true, ackedThrough: this.highestId }));
         return;
       }
-      if (message && typeof message.id === 'number') {
-        this.#accept(message.id, String(message.data));
+      if (
+        message &&
+        typeof message.id === 'number' &&
+        Number.isSafeInteger(message.id) &&
+        message.id > 0
+      ) {
+        const { id } = message;
+        if (previousId !== undefined && id !== previousId + 1) this.outOfOrder += 1;
+        previousId = id;
+        if (id > this.highestId + 1) {
+          this.gaps += 1;
+          refused = true;
+          ws.close(gapCloseCode, `gap: expected id ${this.highestId + 1}, got ${id}`);
+          return;
+        }
+        if (id <= this.highestId) {
+          this.duplicates += 1;
+        } else {
+          this.highestId = id;
+          this.received.push(String(message.data));
+        }
         if (this.acknowledge) ws.send(`{"ack":${this.highestId}}`);
         return;
       }
       this.received.push(text);
     });
-  }
-
-  #accept(id: number, data: string): void {
-    if (id <= this.highestId) {
-      this.duplicates += 1;
-      return;
-    }
-    if (id !== this.highestId + 1) this.outOfOrder += 1;
-    this.highestId = id;
-    this.received.push(data);
   }
 
   /** Closes every client connection with a close frame. */
