@@ -11,6 +11,7 @@ export type Verify = (info: { req: http.IncomingMessage }, callback: VerifyClien
 
 interface Link {
   send(text: string): void;
+  close(code: number, reason: string): void;
 }
 
 /** A socket.io handshake opens a session; requests that carry a `sid` belong to one. */
@@ -51,6 +52,8 @@ export class BenchServer {
   readonly received: string[] = [];
   /** Ack mode: envelopes that arrived again after a reconnect and were dropped by id. */
   resentDropped = 0;
+  /** Ids refused because one before them was missing (the socket was closed to have them resent). */
+  gaps = 0;
 
   private constructor(kind: ServerKind) {
     this.kind = kind;
@@ -76,7 +79,10 @@ export class BenchServer {
           socket.conn.close();
           return;
         }
-        const link: Link = { send: (text) => socket.send(text) };
+        const link: Link = {
+          send: (text) => socket.send(text),
+          close: () => socket.disconnect(true),
+        };
         this.#links.add(link);
         socket.on('disconnect', () => this.#links.delete(link));
         socket.on('message', (data: unknown) => this.#receive(String(data), link));
@@ -154,7 +160,10 @@ export class BenchServer {
       ws.close(1011, 'flap');
       return;
     }
-    const link: Link = { send: (text) => ws.send(text) };
+    const link: Link = {
+      send: (text) => ws.send(text),
+      close: (code, reason) => ws.close(code, reason),
+    };
     this.#links.add(link);
     ws.on('close', () => this.#links.delete(link));
     ws.on('message', (data, isBinary) => {
@@ -166,7 +175,12 @@ export class BenchServer {
     if (this.ack && text.startsWith('{"id":')) {
       const { id, data } = JSON.parse(text) as { id: number; data: string };
       if (id <= this.#highestId) this.resentDropped += 1;
-      else {
+      else if (id !== this.#highestId + 1) {
+        // A gap: take nothing past it, and close so that the client resends from highestId + 1.
+        this.gaps += 1;
+        link.close(4090, 'gap');
+        return;
+      } else {
         this.#highestId = id;
         this.received.push(data);
       }

@@ -13,7 +13,7 @@
  *   X <at> <pid> <connection>            it went away
  *   A <at> <id> <n> <sentAt> <bytes> <c> accepted message `id` on connection c (<pid>.<number>):
  *                                        the client's number n, sent at sentAt
- *   G <at> <id> <expected id> <c>        accepted `id` where `expected id` was due (a gap or a reordering)
+ *   G <at> <id> <expected id> <c>        refused `id` where `expected id` was due (a gap), closed with 4090
  *   D <at> <id> <c>                      dropped a resend of an id already accepted
  *   P <at> <c>                           read a ping frame (the client's heartbeat probe) on connection c
  *
@@ -69,8 +69,12 @@ wss.on('connection', (ws) => {
     const now = Date.now();
     if (id <= highestId) {
       log(`D ${now} ${id} ${key}`);
+    } else if (id !== highestId + 1) {
+      // A gap: take nothing past it, and close so that the client resends from highestId + 1.
+      log(`G ${now} ${id} ${highestId + 1} ${key}`);
+      ws.close(4090, 'gap');
+      return;
     } else {
-      if (id !== highestId + 1) log(`G ${now} ${id} ${highestId + 1} ${key}`);
       let n = -1;
       let sentAt = 0;
       try {
