@@ -135,11 +135,32 @@ function closeOf({ code, reason, status }: DropEvent): CloseInfo {
   return status === undefined ? { code, reason } : { code, reason, status };
 }
 
+/**
+ * The close policy's verdict on each DROP, per configuration. A DROP is read
+ * twice (the guard `isFatalClose`, then the action `recordClose`), and the
+ * policy must be asked once: createConnection reports each call of a broken
+ * policy, and a user should see one report per drop, not two.
+ */
+const verdicts = new WeakMap<ConnectionConfig, WeakMap<DropEvent, CloseDisposition>>();
+
 /** The close policy's verdict; a policy that throws or answers nonsense yields to the default. */
 function classify(context: ConnectionContext, event: DropEvent): CloseDisposition {
-  const close = closeOf(event);
+  const { config } = context;
+  let known = verdicts.get(config);
+  if (!known) {
+    known = new WeakMap();
+    verdicts.set(config, known);
+  }
+  const remembered = known.get(event);
+  if (remembered) return remembered;
+  const disposition = askPolicy(config, closeOf(event));
+  known.set(event, disposition);
+  return disposition;
+}
+
+function askPolicy(config: ConnectionConfig, close: CloseInfo): CloseDisposition {
   try {
-    const disposition = context.config.classifyClose(close);
+    const disposition = config.classifyClose(close);
     if (isCloseDisposition(disposition)) return disposition;
   } catch {
     // Reported by createConnection, which wraps the function; here it only must not throw.
