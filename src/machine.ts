@@ -255,6 +255,8 @@ export const connectionMachine = setup({
     isFatalClose: ({ context, event }) =>
       event.type === 'DROP' && classify(context, event).action === 'fatal',
     attemptsExhausted: ({ context }) => context.attempt >= context.config.maxAttempts,
+    /** `stableAfter: 0`: the seed's rule, a connection counts as proven as soon as it is live. */
+    provenWhenLive: ({ context }) => context.config.stableAfter === 0,
   },
   delays: {
     reconnectDelay: ({ context }) => context.retryDelay,
@@ -351,6 +353,8 @@ export const connectionMachine = setup({
               states: {
                 probation: {
                   description: 'Not yet proven: a drop now keeps the attempt count.',
+                  // Taken in the step that enters `live`, so no 0 ms timer runs and no drop can come between.
+                  always: { guard: 'provenWhenLive', target: 'stable', actions: 'resetAttempts' },
                   after: {
                     stableAfter: { target: 'stable', actions: 'resetAttempts' },
                   },

@@ -58,6 +58,40 @@ describe('a flapping server (accept, then close at once)', () => {
     expect(delays).toEqual([1000, 2000, 4000, 8000]);
     harness.actor.stop();
   });
+
+  it("with stableAfter: 0, follows the seed's rule: each live connection resets the count", async () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 0 });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send(drop);
+    fireTimer(harness, 'reconnectDelay');
+    harness.actor.send(drop);
+    fireTimer(harness, 'reconnectDelay');
+    expect(harness.actor.getSnapshot().context.attempt).toBe(2);
+    const delays: number[] = [];
+    for (let flap = 0; flap < 4; flap += 1) {
+      await openAndSync(harness);
+      // Proven in the same step that made it live: no timer, no time passes.
+      expect(inState(harness, ConnectionState.Stable)).toBe(true);
+      expect(harness.actor.getSnapshot().context.attempt).toBe(0);
+      harness.actor.send(drop);
+      delays.push(fireTimer(harness, 'reconnectDelay'));
+    }
+    expect(delays).toEqual([1000, 1000, 1000, 1000]);
+    harness.actor.stop();
+  });
+
+  it('with stableAfter: 0, keeps the count while the connection is still syncing', () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 0 });
+    harness.actor.send({ type: 'START' });
+    const delays: number[] = [];
+    for (let flap = 0; flap < 3; flap += 1) {
+      harness.actor.send({ type: 'OPEN' });
+      harness.actor.send(drop);
+      delays.push(fireTimer(harness, 'reconnectDelay'));
+    }
+    expect(delays).toEqual([1000, 2000, 4000]);
+    harness.actor.stop();
+  });
 });
 
 describe('failing', () => {
