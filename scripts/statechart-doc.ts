@@ -1,4 +1,5 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import { resolveConnectionConfig } from '../src/connection-config.js';
 import { seedMapping } from '../test/support/seed-mapping.js';
 
 /** One row of the transition table: a transition as the machine defines it. */
@@ -145,7 +146,7 @@ const delayExplanations: Record<string, string> = {
   syncTimeout:
     'The `syncTimeout` option (default 10 s): a `sync` that has not settled by then fails the attempt.',
   stableAfter:
-    'The `stableAfter` option (default 5 s): a synced connection that lasts this long resets the attempt count.',
+    'The `stableAfter` option (default 5 s): a synced connection that lasts this long resets the attempt count. With `stableAfter: 0` the guard `provenWhenLive` leaves `probation` for `stable` in the step that enters `live`, before this timer can run.',
   reconnectDelay:
     "`retryDelay` in context, set by `scheduleRetry` on entering `waiting`: the backoff's `nextDelay(attempt + 1, previous delay)` (the default schedule `min(1000 * 2 ** (attempt - 1), 60000)` ms, with equal jitter). When the server refused the upgrade with a schedule (HTTP 503 `Retry-After`), that schedule replaces the backoff delay, plus a spread of up to 1 s (up to 100 ms for `Retry-After-Ms`). A 1013 close sets a floor instead: the longer of the backoff delay and the floor plus spread.",
 };
@@ -225,7 +226,12 @@ export function renderStatechartDoc(machine: AnyStateMachine): string {
   for (const [seed, path] of Object.entries(seedMapping)) out.push(`| ${seed} | \`${path}\` |`);
   out.push('');
   out.push(
-    "Entering `session.connected` starts in `syncing` in the same step: that is the specification's RECONNECTING -> CONNECTED followed by CONNECTED -> SYNCING. No transition from DISCONNECTED or RECONNECTING targets SYNCING.",
+    "Entering `session.connected` starts in `syncing` in the same step: that is the specification's RECONNECTING -> CONNECTED followed by CONNECTED -> SYNCING. No transition from DISCONNECTED or RECONNECTING targets SYNCING. `test/machine.property.test.ts` checks the same rules at run time: in random walks of events and waits, the specification's state the actor is in only ever changes along one of the six valid pairs.",
+  );
+  out.push('');
+  const { stableAfter } = resolveConnectionConfig();
+  out.push(
+    `The specification resets the attempt count when it connects. This machine, by default, resets it once the connection has proven itself: live (sync done) for \`stableAfter\` (${stableAfter} ms by default), in \`probation\` -> \`stable\`. A server that accepts and then drops at once therefore sees the backoff grow instead of a reconnect at the first delay every time. \`stableAfter: 0\` is the specification's behaviour: the count resets as soon as the connection is live, in the same step (the \`always\` transition guarded by \`provenWhenLive\`).`,
   );
   out.push('');
   out.push('## Watching a live actor in the Stately inspector');

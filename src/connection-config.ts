@@ -30,6 +30,9 @@ export interface ConnectionMachineInput {
   /**
    * How long a synced connection must stay up, in ms, before the attempt count
    * resets. A server that accepts and drops at once sees the backoff grow.
+   * `0` resets the count as soon as the connection is live (sync done), so a
+   * server that accepts and then drops gets a reconnect at the first delay
+   * every time.
    * @default 5000
    */
   stableAfter?: number;
@@ -69,7 +72,10 @@ export const connectionMachineOptionNames = [
 ] as const;
 
 const resolved = new WeakSet<object>();
-const timer = { min: 0, above: true, max: maxTimerDelay } as const;
+/** A timeout: it must be able to pass at all. */
+const timeout = { min: 0, above: true, max: maxTimerDelay } as const;
+/** A wait that may be skipped: 0 means at once. */
+const wait = { min: 0, max: maxTimerDelay } as const;
 
 /**
  * Fills in defaults and checks every option of the machine, throwing an
@@ -81,7 +87,7 @@ const timer = { min: 0, above: true, max: maxTimerDelay } as const;
  * import { resolveConnectionConfig } from 'lifeline';
  *
  * resolveConnectionConfig({ maxAttempts: 5 }).connectTimeout; // 10000
- * resolveConnectionConfig({ stableAfter: -1 }); // RangeError: `stableAfter` must be a finite number > 0 ...
+ * resolveConnectionConfig({ stableAfter: -1 }); // RangeError: `stableAfter` must be a finite number >= 0 ...
  * ```
  */
 export function resolveConnectionConfig(
@@ -97,9 +103,9 @@ export function resolveConnectionConfig(
       integer: true,
       orInfinity: true,
     }),
-    connectTimeout: checkNumber('connectTimeout', given.connectTimeout ?? 10_000, timer),
-    syncTimeout: checkNumber('syncTimeout', given.syncTimeout ?? 10_000, timer),
-    stableAfter: checkNumber('stableAfter', given.stableAfter ?? 5000, timer),
+    connectTimeout: checkNumber('connectTimeout', given.connectTimeout ?? 10_000, timeout),
+    syncTimeout: checkNumber('syncTimeout', given.syncTimeout ?? 10_000, timeout),
+    stableAfter: checkNumber('stableAfter', given.stableAfter ?? 5000, wait),
     classifyClose: checkFunction<ClassifyClose>(
       'classifyClose',
       given.classifyClose ?? defaultClassifyClose,

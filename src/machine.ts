@@ -144,12 +144,34 @@ function closeOf({ code, reason, status }: DropEvent): CloseInfo {
   return status === undefined ? { code, reason } : { code, reason, status };
 }
 
+/**
+ * The close policy's verdict on each DROP, per configuration. A DROP is read
+ * twice (the guard `isFatalClose`, then the action `recordClose`), and the
+ * policy must be asked once: createConnection reports each call of a broken
+ * policy, and a user should see one report per drop, not two.
+ */
+const verdicts = new WeakMap<ConnectionConfig, WeakMap<DropEvent, CloseDisposition>>();
+
 /** The close policy's verdict; a policy that throws or answers nonsense yields to the default. */
 function classify(context: ConnectionContext, event: DropEvent): CloseDisposition {
+  // The transport's own verdict comes first: it knows which message caused a 1009, or that url() is unusable.
   if (event.verdict && isCloseDisposition(event.verdict)) return event.verdict;
-  const close = closeOf(event);
+  const { config } = context;
+  let known = verdicts.get(config);
+  if (!known) {
+    known = new WeakMap();
+    verdicts.set(config, known);
+  }
+  const remembered = known.get(event);
+  if (remembered) return remembered;
+  const disposition = askPolicy(config, closeOf(event));
+  known.set(event, disposition);
+  return disposition;
+}
+
+function askPolicy(config: ConnectionConfig, close: CloseInfo): CloseDisposition {
   try {
-    const disposition = context.config.classifyClose(close);
+    const disposition = config.classifyClose(close);
     if (isCloseDisposition(disposition)) return disposition;
   } catch {
     // Reported by createConnection, which wraps the function; here it only must not throw.
@@ -245,6 +267,8 @@ export const connectionMachine = setup({
     isFatalClose: ({ context, event }) =>
       event.type === 'DROP' && classify(context, event).action === 'fatal',
     attemptsExhausted: ({ context }) => context.attempt >= context.config.maxAttempts,
+    /** `stableAfter: 0`: the original specification's rule, a connection counts as proven as soon as it is live. */
+    provenWhenLive: ({ context }) => context.config.stableAfter === 0,
   },
   delays: {
     reconnectDelay: ({ context }) => context.retryDelay,
@@ -341,6 +365,8 @@ export const connectionMachine = setup({
               states: {
                 probation: {
                   description: 'Not yet proven: a drop now keeps the attempt count.',
+                  // Taken in the step that enters `live`, so no 0 ms timer runs and no drop can come between.
+                  always: { guard: 'provenWhenLive', target: 'stable', actions: 'resetAttempts' },
                   after: {
                     stableAfter: { target: 'stable', actions: 'resetAttempts' },
                   },

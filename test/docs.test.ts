@@ -14,6 +14,6 @@ describe('docs/statechart.md', () => {
     const rows = doc.split('## Transitions')[1]?.split('\n## ')[0] ?? '';
     const count = rows.split('\n').filter((line) => line.startsWith('| `')).length;
     expect(doc).toContain(`has 14 states and ${count} transitions`);
-    expect(count).toBe(27);
+    expect(count).toBe(28);
   });
 });

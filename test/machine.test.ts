@@ -58,6 +58,40 @@ describe('a flapping server (accept, then close at once)', () => {
     expect(delays).toEqual([1000, 2000, 4000, 8000]);
     harness.actor.stop();
   });
+
+  it("with stableAfter: 0, follows the seed's rule: each live connection resets the count", async () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 0 });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send(drop);
+    fireTimer(harness, 'reconnectDelay');
+    harness.actor.send(drop);
+    fireTimer(harness, 'reconnectDelay');
+    expect(harness.actor.getSnapshot().context.attempt).toBe(2);
+    const delays: number[] = [];
+    for (let flap = 0; flap < 4; flap += 1) {
+      await openAndSync(harness);
+      // Proven in the same step that made it live: no timer, no time passes.
+      expect(inState(harness, ConnectionState.Stable)).toBe(true);
+      expect(harness.actor.getSnapshot().context.attempt).toBe(0);
+      harness.actor.send(drop);
+      delays.push(fireTimer(harness, 'reconnectDelay'));
+    }
+    expect(delays).toEqual([1000, 1000, 1000, 1000]);
+    harness.actor.stop();
+  });
+
+  it('with stableAfter: 0, keeps the count while the connection is still syncing', () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 0 });
+    harness.actor.send({ type: 'START' });
+    const delays: number[] = [];
+    for (let flap = 0; flap < 3; flap += 1) {
+      harness.actor.send({ type: 'OPEN' });
+      harness.actor.send(drop);
+      delays.push(fireTimer(harness, 'reconnectDelay'));
+    }
+    expect(delays).toEqual([1000, 2000, 4000]);
+    harness.actor.stop();
+  });
 });
 
 describe('failing', () => {
@@ -201,6 +235,44 @@ describe('failures that are not closes', () => {
     harness.clock.increment(1);
     expect(inState(harness, ConnectionState.Waiting)).toBe(true);
     expect(harness.actor.getSnapshot().context.lastClose?.reason).toBe('connect timeout');
+    harness.actor.stop();
+  });
+
+  it('abandons a reconnection attempt that does not open within connectTimeout', () => {
+    const harness = startHarness({ ...seedSchedule, connectTimeout: 3000 });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send(drop);
+    fireTimer(harness, 'reconnectDelay');
+    expect(inState(harness, ConnectionState.Reconnecting)).toBe(true);
+    harness.clock.increment(2999);
+    expect(inState(harness, ConnectionState.Reconnecting)).toBe(true);
+    harness.clock.increment(1);
+    expect(inState(harness, ConnectionState.Waiting)).toBe(true);
+    expect(harness.actor.getSnapshot().context).toMatchObject({
+      attempt: 1,
+      lastClose: { code: abnormalClosure, reason: 'connect timeout' },
+      // Reconnecting at 1 s, abandoned at 4 s, the second wait is 2 s.
+      retryAt: 1000 + 3000 + 2000,
+    });
+    // The abandoned attempt's socket is closed: the next attempt gets a transport of its own.
+    fireTimer(harness, 'reconnectDelay');
+    expect(harness.fake.transports).toHaveLength(3);
+    harness.actor.stop();
+  });
+
+  it('gives up on the socket when sync fails: it waits to reconnect, the outbox held', async () => {
+    const harness = startHarness(seedSchedule);
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'OPEN' });
+    harness.fake.rejectSync();
+    await settle();
+    expect(statePathOf(harness.actor)).toBe('disconnected.waiting');
+    expect(harness.actor.getSnapshot().children.transport).toBeUndefined();
+    expect(harness.actor.getSnapshot().context).toMatchObject({
+      lastClose: { code: abnormalClosure, reason: 'sync failed: boom' },
+      retryAt: 1000,
+    });
+    expect(harness.fake.flushes.count).toBe(0);
     harness.actor.stop();
   });
 
@@ -357,6 +429,45 @@ describe('server hints that make no sense', () => {
     harness.actor.send(drop);
     expect(inState(harness, ConnectionState.Failed)).toBe(true);
     harness.actor.stop();
+  });
+
+  it('asks classifyClose once per drop, so a broken policy is reported once', async () => {
+    const asked: number[] = [];
+    const harness = startHarness({
+      ...seedSchedule,
+      classifyClose: ({ code }) => {
+        asked.push(code);
+        if (code === 4000) throw new Error('policy bug');
+        return code === 4401 ? { action: 'fatal' } : { action: 'retry' };
+      },
+    });
+    harness.actor.send({ type: 'START' });
+    harness.actor.send({ type: 'DROP', code: 4000, reason: '' });
+    expect(inState(harness, ConnectionState.Waiting)).toBe(true);
+    fireTimer(harness, 'reconnectDelay');
+    harness.actor.send({ type: 'OPEN' });
+    harness.fake.resolveSync();
+    await settle();
+    harness.actor.send({ type: 'DROP', code: 1006, reason: '' });
+    fireTimer(harness, 'reconnectDelay');
+    harness.actor.send({ type: 'DROP', code: 4401, reason: '' });
+    expect(inState(harness, ConnectionState.Failed)).toBe(true);
+    expect(asked).toEqual([4000, 1006, 4401]);
+    harness.actor.stop();
+  });
+
+  it('asks each conn====s own classifyClose about a drop event object they share', () => {
+    const shared = { type: 'DROP', code: 4000, reason: '' } as const;
+    const fatal = startHarness({ ...seedSchedule, classifyClose: () => ({ action: 'fatal' }) });
+    const retry = startHarness({ ...seedSchedule, classifyClose: () => ({ action: 'retry' }) });
+    for (const harness of [fatal, retry]) {
+      harness.actor.send({ type: 'START' });
+      harness.actor.send(shared);
+    }
+    expect(inState(fatal, ConnectionState.Failed)).toBe(true);
+    expect(inState(retry, ConnectionState.Waiting)).toBe(true);
+    fatal.actor.stop();
+    retry.actor.stop();
   });
 
   it('falls back to the default close policy when classifyClose throws or answers nonsense', () => {

@@ -14,7 +14,15 @@ import {
   startHarness,
   statePathOf,
 } from './support/machine-harness.js';
-import { type SeedState, seedMapping, seedStateOf } from './support/seed-mapping.js';
+import {
+  forbiddenSeedPairs,
+  type SeedState,
+  seedMapping,
+  seedPairsOf,
+  seedStateOf,
+  seedStatesPassed,
+  validSeedPairs,
+} from './support/seed-mapping.js';
 import { transitionSet } from './support/transition-set.js';
 
 const seedSchedule = { backoff: { jitter: 'none' } } as const;
@@ -61,18 +69,9 @@ describe('seed test 1: the four states exist and are distinct', () => {
 });
 
 describe('seed test 2: the six valid transitions', () => {
-  const valid = [
-    'CONNECTED->DISCONNECTED',
-    'DISCONNECTED->RECONNECTING',
-    'RECONNECTING->CONNECTED',
-    'RECONNECTING->DISCONNECTED',
-    'CONNECTED->SYNCING',
-    'SYNCING->CONNECTED',
-  ];
-
   it('are all in the machine transition set', () => {
     const pairs = seedPairs();
-    for (const pair of valid) expect(pairs, pair).toContain(pair);
+    for (const pair of validSeedPairs) expect(pairs, pair).toContain(pair);
   });
 
   const cases: [
@@ -127,8 +126,8 @@ describe('seed test 2: the six valid transitions', () => {
 describe('seed test 3: forbidden transitions', () => {
   it('no transition from DISCONNECTED or RECONNECTING targets SYNCING', () => {
     const pairs = seedPairs();
-    expect(pairs).not.toContain('DISCONNECTED->SYNCING');
-    expect(pairs).not.toContain('RECONNECTING->SYNCING');
+    expect(forbiddenSeedPairs).toEqual(['DISCONNECTED->SYNCING', 'RECONNECTING->SYNCING']);
+    for (const pair of forbiddenSeedPairs) expect(pairs).not.toContain(pair);
   });
 
   it('reconnecting enters CONNECTED, whose initial child is SYNCING (one step)', () => {
@@ -180,6 +179,88 @@ describe('seed test 5: the attempt count resets after a proven connection', () =
     harness.actor.send(drop);
     expect(harness.actor.getSnapshot().context.retryDelay).toBe(1000);
     harness.actor.stop();
+  });
+});
+
+describe("seed test 5, the seed's own rule: stableAfter: 0", () => {
+  it('resets the attempt count as soon as the connection is live', async () => {
+    const harness = startHarness({ ...seedSchedule, stableAfter: 0 });
+    harness.actor.send({ type: 'START' });
+    for (let failures = 0; failures < 3; failures += 1) {
+      harness.actor.send(drop);
+      fireTimer(harness, 'reconnectDelay');
+    }
+    harness.actor.send({ type: 'OPEN' });
+    expect(harness.actor.getSnapshot().context.attempt).toBe(3);
+    harness.fake.resolveSync();
+    await settle();
+    expect(harness.actor.getSnapshot().context.attempt).toBe(0);
+    harness.actor.send(drop);
+    expect(harness.actor.getSnapshot().context.retryDelay).toBe(1000);
+    harness.actor.stop();
+  });
+});
+
+describe('the seed states a step passes through (the run-time check of the property test)', () => {
+  const nodes = (...paths: string[]) => paths.map((path) => ({ path: path.split('.') }));
+  const connected = ['session', 'session.connected'];
+
+  it.each([
+    [
+      'OPEN while reconnecting',
+      nodes('session', 'session.reconnecting'),
+      nodes(...connected, 'session.connected.syncing'),
+      ['RECONNECTING', 'CONNECTED', 'SYNCING'],
+    ],
+    [
+      'sync done',
+      nodes(...connected, 'session.connected.syncing'),
+      nodes(...connected, 'session.connected.live', 'session.connected.live.probation'),
+      ['SYNCING', 'CONNECTED'],
+    ],
+    [
+      'RESYNC',
+      nodes(...connected, 'session.connected.live', 'session.connected.live.stable'),
+      nodes(...connected, 'session.connected.syncing'),
+      ['CONNECTED', 'SYNCING'],
+    ],
+    [
+      'sync failed',
+      nodes(...connected, 'session.connected.syncing'),
+      nodes('disconnected', 'disconnected.waiting'),
+      ['SYNCING', 'CONNECTED', 'DISCONNECTED'],
+    ],
+    [
+      'OPEN on the first attempt',
+      nodes('session', 'session.connecting'),
+      nodes(...connected, 'session.connected.syncing'),
+      [undefined, 'CONNECTED', 'SYNCING'],
+    ],
+    [
+      'a fatal close',
+      nodes(...connected, 'session.connected.live'),
+      nodes('failed'),
+      ['CONNECTED', undefined],
+    ],
+    [
+      'a wait that ends',
+      nodes('disconnected', 'disconnected.waiting'),
+      nodes('session', 'session.reconnecting'),
+      ['DISCONNECTED', 'RECONNECTING'],
+    ],
+  ])('%s', (_step, before, after, passed) => {
+    expect(seedStatesPassed(before, after)).toEqual(passed);
+  });
+
+  it('would show a jump from DISCONNECTED into a sync, and count only changes between seed states', () => {
+    const jump = seedStatesPassed(
+      nodes('disconnected', 'disconnected.waiting'),
+      nodes(...connected, 'session.connected.syncing'),
+    );
+    expect(seedPairsOf(jump)).toEqual(['DISCONNECTED->CONNECTED', 'CONNECTED->SYNCING']);
+    expect(seedPairsOf(['SYNCING', 'SYNCING', undefined, 'CONNECTED', 'DISCONNECTED'])).toEqual([
+      'CONNECTED->DISCONNECTED',
+    ]);
   });
 });
 

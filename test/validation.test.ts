@@ -145,9 +145,12 @@ describe('option validation', () => {
         backoff: { initialDelay: 0, factor: 1, maxDelay: 0, jitter: 'none' },
         maxAttempts: Infinity,
         connectTimeout: 2_147_483_647,
-        stableAfter: 1,
+        stableAfter: 0,
       }),
     ).not.toThrow();
+    expect(createConnectionActor({ stableAfter: 0 }).getSnapshot().context.config.stableAfter).toBe(
+      0,
+    );
     expect(() => createConnectionActor({ maxAttempts: 1 })).not.toThrow();
   });
 

@@ -40,6 +40,8 @@ describe('callbacks that break their contract, on a real connection', () => {
     server.closeClients(1008, 'policy violation');
     await statusWhere(connection, (s) => s.state === 'failed');
     await until(() => callbackErrors(errors).length > 0, 1000, 'a UserCallbackError');
+    // One drop, one report: the machine asks the policy once, not in its guard and again in its action.
+    expect(callbackErrors(errors)).toHaveLength(1);
     expect(callbackErrors(errors)[0]).toMatch(
       /^ERR_LIFELINE_CALLBACK .*classifyClose.*threw: policy bug/,
     );

@@ -14,7 +14,8 @@ import {
 } from 'xstate';
 import { type EventExecutor, TestModel } from 'xstate/graph';
 import type { ConnectionMachineInput } from '../../src/connection-config.js';
-import type { ConnectionMachine } from '../../src/machine.js';
+import { type ConnectionMachine, connectionMachine } from '../../src/machine.js';
+import { expectedTransitions, formatRow, rowsOf } from '../support/expected-transitions.js';
 import {
   createFakeLogic,
   delayOf,
@@ -34,6 +35,16 @@ const options = {
   syncTimeout: 2000,
   stableAfter: 5000,
 } satisfies ConnectionMachineInput;
+
+/**
+ * The configurations the paths are generated for. `stableAfter: 0` takes a
+ * transition (`probation` -> `stable` at once) that no path of the default
+ * configuration can take, and makes the timed one unreachable.
+ */
+const configurations: [string, ConnectionMachineInput][] = [
+  ['stableAfter 5000', options],
+  ['stableAfter 0', { ...options, stableAfter: 0 }],
+];
 
 const dropPayloads = [
   { type: 'DROP', code: 1006, reason: 'network' },
@@ -67,20 +78,23 @@ function stateKey(snapshot: Snapshot): string {
   ]);
 }
 
-const fake = createFakeLogic();
-// The model also takes the machine's internal events (timers, actor done/error), beyond ConnectionEvent.
-const modelLogic = fake.logic as unknown as ActorLogic<
-  Snapshot,
-  AnyEventObject,
-  ConnectionMachineInput
->;
-const model = new TestModel(modelLogic, {
-  input: { ...options, now: () => 0 },
-  events: eventsFor,
-  // Keyed by (previous, event, next): each shortest path ends with one transition of the graph.
-  serializeState: (snapshot, event, previous) =>
-    `${previous ? stateKey(previous) : ''} | ${event ? JSON.stringify(event) : ''} | ${stateKey(snapshot)}`,
-});
+/** A TestModel of the machine with fake actors, for one configuration. */
+function modelOf(input: ConnectionMachineInput) {
+  const fake = createFakeLogic();
+  // The model also takes the machine's internal events (timers, actor done/error), beyond ConnectionEvent.
+  const modelLogic = fake.logic as unknown as ActorLogic<
+    Snapshot,
+    AnyEventObject,
+    ConnectionMachineInput
+  >;
+  return new TestModel(modelLogic, {
+    input: { ...input, now: () => 0 },
+    events: eventsFor,
+    // Keyed by (previous, event, next): each shortest path ends with one transition of the graph.
+    serializeState: (snapshot, event, previous) =>
+      `${previous ? stateKey(previous) : ''} | ${event ? JSON.stringify(event) : ''} | ${stateKey(snapshot)}`,
+  });
+}
 
 function comparable(snapshot: Snapshot): string {
   return JSON.stringify({ value: snapshot.value, context: snapshot.context });
@@ -135,35 +149,59 @@ function replayer(harness: Harness) {
   return { events, states: { '*': check } };
 }
 
-describe('model-based paths', () => {
-  const started = performance.now();
-  const paths = model.getShortestPaths();
-  const generatedIn = performance.now() - started;
-  const allTransitions = transitionSet(fake.logic);
-  const covered = new Set<string>();
+const machineTransitions = transitionSet(connectionMachine);
+const machineRows = [...machineTransitions.values()].flatMap(rowsOf).map(formatRow);
+const expectedRows = expectedTransitions.map(formatRow);
 
-  it('generates a finite, non-trivial set of paths', () => {
-    console.log(`generated ${paths.length} paths in ${generatedIn.toFixed(0)} ms`);
-    expect(paths.length).toBeGreaterThan(allTransitions.size);
+describe('the transitions of the machine', () => {
+  it('are exactly the hand-written table: none missing, none extra', () => {
+    const missing = expectedRows.filter((row) => !machineRows.includes(row));
+    const extra = machineRows.filter((row) => !expectedRows.includes(row));
+    expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+    expect(new Set(expectedRows).size).toBe(expectedRows.length);
+    expect(machineRows).toHaveLength(machineTransitions.size);
   });
+});
 
-  it('replays every path on a real actor, each step as the pure transition() predicts', async () => {
-    for (const path of paths) {
-      const harness = startHarness(options);
-      try {
-        await path.test(replayer(harness));
-      } finally {
-        harness.actor.stop();
+describe('model-based paths', () => {
+  const covered = new Set<string>();
+  const coveredRows = new Set<string>();
+
+  describe.each(configurations)('with %s', (_name, input) => {
+    const started = performance.now();
+    const paths = modelOf(input).getShortestPaths();
+    const generatedIn = performance.now() - started;
+
+    it('generates a finite, non-trivial set of paths', () => {
+      console.log(`generated ${paths.length} paths in ${generatedIn.toFixed(0)} ms`);
+      expect(paths.length).toBeGreaterThan(expectedRows.length);
+    });
+
+    it('replays every path on a real actor, each step as the pure transition() predicts', async () => {
+      for (const path of paths) {
+        const harness = startHarness(input);
+        try {
+          await path.test(replayer(harness));
+        } finally {
+          harness.actor.stop();
+        }
+        for (const taken of harness.taken) {
+          covered.add(transitionKey(taken));
+          for (const row of rowsOf(taken)) coveredRows.add(formatRow(row));
+        }
       }
-      for (const taken of harness.taken) covered.add(transitionKey(taken));
-    }
+    });
   });
 
   it('covers every transition of the machine', () => {
-    const missing = [...allTransitions.keys()].filter((key) => !covered.has(key));
+    const missing = [...machineTransitions.keys()].filter((key) => !covered.has(key));
     console.log(
-      `covered ${allTransitions.size - missing.length}/${allTransitions.size} transitions`,
+      `covered ${machineTransitions.size - missing.length}/${machineTransitions.size} transitions`,
     );
     expect(missing).toEqual([]);
+  });
+
+  it('covers every row of the hand-written table', () => {
+    expect(expectedRows.filter((row) => !coveredRows.has(row))).toEqual([]);
   });
 });
