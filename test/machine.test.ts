@@ -456,7 +456,7 @@ describe('server hints that make no sense', () => {
     harness.actor.stop();
   });
 
-  it('asks each conn====s own classifyClose about a drop event object they share', () => {
+  it("asks each connection's own classifyClose about a drop event object they share", () => {
     const shared = { type: 'DROP', code: 4000, reason: '' } as const;
     const fatal = startHarness({ ...seedSchedule, classifyClose: () => ({ action: 'fatal' }) });
     const retry = startHarness({ ...seedSchedule, classifyClose: () => ({ action: 'retry' }) });
@@ -468,6 +468,31 @@ describe('server hints that make no sense', () => {
     expect(inState(retry, ConnectionState.Waiting)).toBe(true);
     fatal.actor.stop();
     retry.actor.stop();
+  });
+
+  it("follows the transport's own verdict on a drop over the close policy, without asking it", () => {
+    let asked = 0;
+    const classifyClose = () => {
+      asked += 1;
+      return { action: 'retry' } as const;
+    };
+    const harness = startHarness({ ...seedSchedule, classifyClose });
+    harness.actor.send({ type: 'START' });
+    // A url() that gave no WebSocket URL: the transport knows retrying cannot help.
+    harness.actor.send({ ...drop, verdict: { action: 'fatal' } });
+    expect(inState(harness, ConnectionState.Failed)).toBe(true);
+    harness.actor.send({ type: 'RETRY' });
+    harness.actor.send({ type: 'OPEN' });
+    // A 1009 whose message the connection rejected: the rest may go on.
+    harness.actor.send({
+      type: 'DROP',
+      code: 1009,
+      reason: 'too big',
+      verdict: { action: 'retry' },
+    });
+    expect(inState(harness, ConnectionState.Waiting)).toBe(true);
+    expect(asked).toBe(0);
+    harness.actor.stop();
   });
 
   it('falls back to the default close policy when classifyClose throws or answers nonsense', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { OptionRangeError, OptionTypeError } from '../src/errors.js';
 import {
   isOutgoing,
+  lengthOf,
   Outbox,
   type OutboxEntry,
   type OutboxOptions,
@@ -390,6 +391,64 @@ describe('a message bigger than maxBytes', () => {
     const outbox = outboxOf({ maxBytes: 10 });
     expect(outbox.fitsAlone(entry(1, 10))).toBe(true);
     expect(outbox.fitsAlone(entry(1, 11))).toBe(false);
+  });
+});
+
+describe('taking back what the server refused (a 1009)', () => {
+  function inFlight(...ids: number[]): Outbox {
+    const outbox = outboxOf({});
+    for (const id of ids) outbox.holdInFlight(entry(id, id));
+    return outbox;
+  }
+
+  it('takes the in-flight entries from an id on, oldest first, uncounting their bytes', () => {
+    const outbox = inFlight(1, 2, 3, 4);
+    expect(ids(outbox.takeInFlightFrom(3))).toEqual([3, 4]);
+    expect(ids(outbox.inFlight())).toEqual([1, 2]);
+    expect(outbox.inFlightCount).toBe(2);
+    expect(outbox.byteCount).toBe(1 + 2);
+  });
+
+  it('takes nothing when no in-flight entry has the id or a later one', () => {
+    const outbox = inFlight(1, 2);
+    expect(outbox.takeInFlightFrom(3)).toEqual([]);
+    expect(ids(outbox.inFlight())).toEqual([1, 2]);
+    expect(outbox.byteCount).toBe(3);
+  });
+
+  it('puts entries back at the head of the queue, in their order, ahead of newer ones', () => {
+    const outbox = inFlight(1, 2, 3);
+    outbox.enqueue(entry(9, 5));
+    const taken = outbox.takeInFlightFrom(2);
+    outbox.requeueFirst(taken);
+    expect(outbox.queuedCount).toBe(3);
+    expect(outbox.byteCount).toBe(1 + 2 + 3 + 5);
+    expect(
+      ids([outbox.takeQueued(), outbox.takeQueued(), outbox.takeQueued()] as OutboxEntry[]),
+    ).toEqual([2, 3, 9]);
+    expect(outbox.byteCount).toBe(1);
+  });
+
+  it("keeps taking queued entries in order after a requeue, past the queue's compaction point", () => {
+    const outbox = outboxOf({});
+    for (let id = 1; id <= 3000; id += 1) outbox.enqueue(entry(id));
+    for (let i = 0; i < 2000; i += 1) write(outbox);
+    outbox.requeueFirst(outbox.takeInFlightFrom(1500));
+    const order: number[] = [];
+    for (let taken = outbox.takeQueued(); taken; taken = outbox.takeQueued()) {
+      order.push(taken.receipt.id ?? Number.NaN);
+    }
+    expect(order).toEqual(Array.from({ length: 1501 }, (_, i) => 1500 + i));
+    expect(outbox.byteCount).toBe(1499);
+  });
+});
+
+describe('lengthOf', () => {
+  it('is the length of text and the byte length of binary data, in O(1)', () => {
+    expect(lengthOf('héllo')).toBe(5);
+    expect(lengthOf(new Uint8Array(7))).toBe(7);
+    expect(lengthOf(new ArrayBuffer(3))).toBe(3);
+    expect(lengthOf(new Blob(['abcd']))).toBe(4);
   });
 });
 
