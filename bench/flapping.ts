@@ -1,4 +1,9 @@
-import { type Jitter, jitterStrategies, nextDelay, resolveBackoffOptions } from '../src/backoff.js';
+import {
+  type Jitter,
+  jitterStrategies,
+  nextDelay,
+  resolveBackoffOptions,
+} from '../src/core/backoff.js';
 import type { BenchClient, Peer } from './peers/index.js';
 import * as peers from './peers/index.js';
 import { seededRandom } from './support/rng.js';

@@ -10,9 +10,13 @@ import { WebSocket as PartySocket } from 'partysocket';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { fromCallback, SimulatedClock } from 'xstate';
-import { createConnection } from '../src/connection.js';
-import { createConnectionActor } from '../src/connection-actor.js';
-import { type ConnectionEvent, connectionMachine, type TransportInput } from '../src/machine.js';
+import { createConnection } from '../src/client/create-connection.js';
+import { createConnectionActor } from '../src/core/connection-actor.js';
+import {
+  type ConnectionEvent,
+  connectionMachine,
+  type TransportInput,
+} from '../src/core/machine.js';
 import { payload } from './overhead-shared.js';
 import { ReconnectingWebSocket } from './peers/reconnecting-websocket.js';
 

@@ -4,17 +4,21 @@ import {
   type Jitter,
   nextDelay,
   resolveBackoffOptions,
-} from '../src/backoff.js';
-import { createConnectionActor } from '../src/connection-actor.js';
+} from '../src/core/backoff.js';
+import { createConnectionActor } from '../src/core/connection-actor.js';
 import {
   type ConnectionEvent,
   connectionMachine,
   retryAfterSpread,
   type TransportInput,
-} from '../src/machine.js';
-import { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from '../src/retry-after.js';
+} from '../src/core/machine.js';
+import {
+  parseRetryAfter,
+  parseRetryAfterMs,
+  retryAfterPrecision,
+} from '../src/core/retry-after.js';
+import { maxTimerDelay } from '../src/core/validate.js';
 import { createUpgradePacer } from '../src/server/upgrade-pacer.js';
-import { maxTimerDelay } from '../src/validate.js';
 import { seededRandom } from './support/rng.js';
 
 /**
@@ -48,7 +52,7 @@ export interface Policy {
 }
 
 /**
- * lifeline's client, step for step as src/machine.ts does it: on entering
+ * lifeline's client, step for step as src/core/machine.ts does it: on entering
  * `disconnected.waiting`, `scheduleRetry` takes `nextDelay(attempt + 1,
  * retryDelay)`, or, when the server sent a schedule (HTTP 503 `Retry-After`),
  * `retryAfter + random() * retryAfterSpread` instead (the schedule alone when
@@ -92,7 +96,7 @@ function lifeline(id: string, label: string, jitter: Jitter | undefined, hint = 
   return {
     id,
     label,
-    schedule: `src/backoff.ts nextDelay, jitter '${shown}' (1 s x2, cap 60 s)${
+    schedule: `src/core/backoff.ts nextDelay, jitter '${shown}' (1 s x2, cap 60 s)${
       hint ? "; returns at the slot of the pacer's Retry-After-Ms + up to 100 ms spread" : ''
     }`,
     hint,
@@ -465,7 +469,7 @@ export function checkMirror(steps = 300, jitter?: Jitter): { steps: number; mism
   return { steps, mismatches };
 }
 
-/** The range of lifeline's default delay before `attempt`, from src/backoff.ts itself. */
+/** The range of lifeline's default delay before `attempt`, from src/core/backoff.ts itself. */
 export function defaultDelayRange(attempt: number): [number, number] {
   const at = (r: number) =>
     nextDelay(attempt, defaultBackoffOptions.initialDelay, {
@@ -487,10 +491,10 @@ export function firstWaveExplanation(): string {
   const [low, high] = defaultDelayRange(1);
   const { jitter, initialDelay } = defaultBackoffOptions;
   const rwsHigh = rwsFirstDelay.min + rwsFirstDelay.spread;
-  return `The peak is the first retry wave: every client that dropped at once retries within its first delay, which is lifeline's default ${s1(initialDelay)} with ${jitter} jitter (${range([low, high])}), so the whole fleet lands within ${s1(high - low)}. reconnecting-websocket's first delay is ${rwsFirstDelay.min} + random x ${rwsFirstDelay.spread} ms, which spreads the same wave over ${s1(rwsFirstDelay.spread)} at the cost of a single client waiting up to ${s1(rwsHigh)} after a blip; lifeline keeps a ${s1(initialDelay)} first retry and leaves fleet-wide pacing to the server (\`lifeline/server\`).`;
+  return `The peak is the first retry wave: every client that dropped at once retries within its first delay, which is lifeline's default ${s1(initialDelay)} with ${jitter} jitter (${range([low, high])}), so the whole fleet lands within ${s1(high - low)}. reconnecting-websocket's first delay is ${rwsFirstDelay.min} + random x ${rwsFirstDelay.spread} ms, which spreads the same wave over ${s1(rwsFirstDelay.spread)} at the cost of a single client waiting up to ${s1(rwsHigh)} after a blip; lifeline keeps a ${s1(initialDelay)} first retry and leaves fleet-wide pacing to the server (\`lifeline-ws/server\`).`;
 }
 
-/** Why the blind storm's tail is long: the default cap and its jitter, from src/backoff.ts. */
+/** Why the blind storm's tail is long: the default cap and its jitter, from src/core/backoff.ts. */
 export function capTailExplanation(): string {
   const { maxDelay, jitter } = defaultBackoffOptions;
   const [low, high] = defaultDelayRange(64);

@@ -30,7 +30,7 @@ const variants: Variant[] = [
   { id: 'lifeline', label: 'lifeline (blind 503)', peer: peers.lifeline, hint: false },
   {
     id: 'lifeline-pacer',
-    label: 'lifeline + lifeline/server pacer',
+    label: 'lifeline + lifeline-ws/server pacer',
     peer: peers.lifeline,
     hint: true,
   },
@@ -195,7 +195,7 @@ function charts(runs: StormRun[]): Chart[] {
 const simulatedSeeds = 200;
 
 /**
- * The same storm in the simulation (src/backoff.ts, the machine's arithmetic
+ * The same storm in the simulation (src/core/backoff.ts, the machine's arithmetic
  * and the real pacer; loopback latency), many times: one real run draws one
  * tail, this shows the distribution it was drawn from.
  */
@@ -292,7 +292,7 @@ export async function runStormReal(): Promise<BenchResult> {
     title: `Storm, real sockets: ${clientsPerLibrary} clients per library on 127.0.0.1`,
     method: [
       `${clientsPerLibrary} clients of one library connect to a server on 127.0.0.1 and stay up ${settleBeforeStorm / 1000} s (longer than lifeline's stableAfter and reconnecting-websocket's minUptime, so every library counts the connection as proven).`,
-      `Then the server drops every TCP connection and stops listening for ${downFor / 1000} s (connections are refused by the kernel), listens again on the same port and admits ${rate} upgrades per second with a token bucket (lifeline/server's createUpgradePacer, rate ${rate}, default burst ${rate / 10}); the rest get HTTP 503 at once. For socket.io the gate is on its handshakes.`,
+      `Then the server drops every TCP connection and stops listening for ${downFor / 1000} s (connections are refused by the kernel), listens again on the same port and admits ${rate} upgrades per second with a token bucket (lifeline-ws/server's createUpgradePacer, rate ${rate}, default burst ${rate / 10}); the rest get HTTP 503 at once. For socket.io the gate is on its handshakes.`,
       "Blind: the 503 carries no Retry-After. With the pacer: the server is `verifyClient: pacer.verifyClient`, whose 503 carries the pacer's Retry-After (whole seconds) and Retry-After-Ms (the slot), which lifeline reads.",
       `Ideal: ${clientsPerLibrary} / ${rate} per s = ${idealAfterReturn / 1000} s after the server returns. Attempts are counted by each client (a WebSocket constructed; a socket.io handshake started), over ${clientsPerLibrary} clients; peak is the most attempts in any 100 ms window (sliding by 1 ms).`,
       'Libraries run one after another, each with a fresh server, in this process.',

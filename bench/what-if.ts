@@ -7,7 +7,7 @@
  * everything else as the real code does it.
  */
 import { writeFile } from 'node:fs/promises';
-import { type Jitter, nextDelay, resolveBackoffOptions } from '../src/backoff.js';
+import { type Jitter, nextDelay, resolveBackoffOptions } from '../src/core/backoff.js';
 import {
   type Policy,
   type PolicyRun,

@@ -4,7 +4,7 @@
  * See options.ts for the flags.
  */
 import { formatStatus, redactUrl } from '../src/index.js';
-import { type RunningInspector, startInspector } from '../src/inspect.js';
+import { type RunningInspector, startInspector } from '../src/inspect/index.js';
 import { ChatClient } from './chat-client.js';
 import { clientTimings } from './client-timings.js';
 import { ConnectionTimeline } from './connection-timeline.js';

@@ -133,7 +133,7 @@ export function benchmarkHeadlines(page: string): string {
   const simGoal = goalOf(goals, 'storm-sim', 'recovers within');
   const simRow = [
     'Storm, 10,000 clients (simulated)',
-    `with \`lifeline/server\`'s pacing: ${vsLimit('lifeline default + server pacing hint')} the physical limit; blind: ${vsLimit('lifeline default (equal jitter)')} (goal ${match(simGoal.goal, /within (\S+) the physical limit/, 'the storm-sim goal')}: ${simGoal.verdict}), sending ${cellOf(sim, 'lifeline default (equal jitter)', 'vs socket.io')} socket.io-client's attempt rate to a server that stays down`,
+    `with \`lifeline-ws/server\`'s pacing: ${vsLimit('lifeline default + server pacing hint')} the physical limit; blind: ${vsLimit('lifeline default (equal jitter)')} (goal ${match(simGoal.goal, /within (\S+) the physical limit/, 'the storm-sim goal')}: ${simGoal.verdict}), sending ${cellOf(sim, 'lifeline default (equal jitter)', 'vs socket.io')} socket.io-client's attempt rate to a server that stays down`,
     `socket.io-client ${vsLimit('socket.io-client default')}, reconnecting-websocket ${vsLimit('reconnecting-websocket default')}, partysocket ${vsLimit('partysocket default')}`,
   ];
 
@@ -152,7 +152,7 @@ export function benchmarkHeadlines(page: string): string {
   );
   const stormRow = [
     `Storm, ${clients} real clients`,
-    `with the pacer: ${vsIdeal('lifeline + lifeline/server pacer')} the ideal; blind: ${vsIdeal('lifeline (blind 503)')}; peak per 100 ms ${cellOf(storm, 'lifeline (blind 503)', 'peak attempts')} (goal: lowest of all; ${peakGoal.verdict}, ${lowestPeer}'s is ${cellOf(storm, lowestPeer, 'peak attempts')})`,
+    `with the pacer: ${vsIdeal('lifeline + lifeline-ws/server pacer')} the ideal; blind: ${vsIdeal('lifeline (blind 503)')}; peak per 100 ms ${cellOf(storm, 'lifeline (blind 503)', 'peak attempts')} (goal: lowest of all; ${peakGoal.verdict}, ${lowestPeer}'s is ${cellOf(storm, lowestPeer, 'peak attempts')})`,
     [
       stormPeer('reconnecting-websocket', 'reconnecting-websocket'),
       stormPeer('socket.io-client', 'socket.io-client'),

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { connectionMachine } from '../src/machine.js';
+import { connectionMachine } from '../src/core/machine.js';
 import { renderStatechartDoc } from './statechart-doc.js';
 
 const target = fileURLToPath(new URL('../docs/statechart.md', import.meta.url));

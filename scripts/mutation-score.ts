@@ -141,7 +141,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A report path as Stryker's `mutate` list spells it: `src/machine.ts`. */
+/** A report path as Stryker's `mutate` list spells it: `src/core/machine.ts`. */
 function normalise(path: string): string {
   return path.replaceAll('\\', '/').replace(/^\.\//, '');
 }

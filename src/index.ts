@@ -1,31 +1,21 @@
+export { type Clock, systemClock } from './client/clock.js';
 export {
-  type Backoff,
-  type BackoffOptions,
-  backoff,
-  defaultBackoffOptions,
-  exponentialDelay,
-  type Jitter,
-  jitterStrategies,
-  nextDelay,
-  type ResolvedBackoffOptions,
-  resolveBackoffOptions,
-} from './backoff.js';
+  type Connection,
+  createConnection,
+  type SubscribeOptions,
+} from './client/create-connection.js';
 export {
-  type ClassifyClose,
-  type CloseDisposition,
-  type CloseInfo,
-  defaultClassifyClose,
-  isCloseDisposition,
-  tryAgainLaterDelay,
-} from './classify-close.js';
-export { type Clock, systemClock } from './clock.js';
-export { type Connection, createConnection, type SubscribeOptions } from './connection.js';
-export { type ConnectionActorOptions, createConnectionActor } from './connection-actor.js';
-export {
-  type ConnectionConfig,
-  type ConnectionMachineInput,
-  resolveConnectionConfig,
-} from './connection-config.js';
+  type EnqueueResult,
+  Outbox,
+  type OutboxEntry,
+  type OutboxOptions,
+  type OutgoingData,
+  type OverflowPolicy,
+  type ResolvedOutboxOptions,
+  resolveOutboxOptions,
+} from './client/delivery/outbox.js';
+export { isFinalState, Receipt, type ReceiptState } from './client/delivery/receipt.js';
+export type { HeartbeatTiming } from './client/liveness.js';
 export {
   type AckOptions,
   type ConnectionOptions,
@@ -39,12 +29,41 @@ export {
   type SyncReturn,
   type WebSocketConstructor,
   type WebSocketLike,
-} from './connection-options.js';
+} from './client/options.js';
+export {
+  type FormatStatusOptions,
+  formatStatus,
+  type Status,
+  type StatusState,
+  statusOf,
+} from './client/status.js';
+export type { SyncContext, SyncResult } from './client/sync-context.js';
+export {
+  type Backoff,
+  type BackoffOptions,
+  backoff,
+  defaultBackoffOptions,
+  exponentialDelay,
+  type Jitter,
+  jitterStrategies,
+  nextDelay,
+  type ResolvedBackoffOptions,
+  resolveBackoffOptions,
+} from './core/backoff.js';
+export {
+  type ClassifyClose,
+  type CloseDisposition,
+  type CloseInfo,
+  defaultClassifyClose,
+  isCloseDisposition,
+  tryAgainLaterDelay,
+} from './core/close-policy.js';
+export { type ConnectionActorOptions, createConnectionActor } from './core/connection-actor.js';
 export {
   ConnectionState,
   connectionStateOf,
   isInState,
-} from './connection-state.js';
+} from './core/connection-state.js';
 export {
   ConnectionClosedError,
   FatalCloseError,
@@ -59,8 +78,7 @@ export {
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
-} from './errors.js';
-export type { HeartbeatTiming } from './liveness.js';
+} from './core/errors.js';
 export {
   type ConnectionContext,
   type ConnectionEvent,
@@ -70,25 +88,11 @@ export {
   type FailureReason,
   type SyncInput,
   type TransportInput,
-} from './machine.js';
+} from './core/machine.js';
 export {
-  type EnqueueResult,
-  Outbox,
-  type OutboxEntry,
-  type OutboxOptions,
-  type OutgoingData,
-  type OverflowPolicy,
-  type ResolvedOutboxOptions,
-  resolveOutboxOptions,
-} from './outbox.js';
-export { printable } from './printable.js';
-export { isFinalState, Receipt, type ReceiptState } from './receipt.js';
-export { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from './retry-after.js';
-export {
-  type FormatStatusOptions,
-  formatStatus,
-  type Status,
-  type StatusState,
-  statusOf,
-} from './status.js';
-export type { SyncContext, SyncResult } from './sync-context.js';
+  type ConnectionConfig,
+  type ConnectionMachineInput,
+  resolveConnectionConfig,
+} from './core/machine-config.js';
+export { printable } from './core/printable.js';
+export { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from './core/retry-after.js';

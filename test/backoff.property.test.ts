@@ -5,7 +5,7 @@ import {
   jitterStrategies,
   nextDelay,
   resolveBackoffOptions,
-} from '../src/backoff.js';
+} from '../src/core/backoff.js';
 
 const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 

@@ -5,8 +5,8 @@ import {
   exponentialDelay,
   nextDelay,
   resolveBackoffOptions,
-} from '../src/backoff.js';
-import { OptionRangeError } from '../src/errors.js';
+} from '../src/core/backoff.js';
+import { OptionRangeError } from '../src/core/errors.js';
 
 const fixed = (value: number) => () => value;
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmarkHeadlines, markdownTables } from '../scripts/benchmark-headlines.js';
 import { readSection, replaceSection } from '../scripts/generated-section.js';
-import { defaultBackoffOptions, nextDelay } from '../src/backoff.js';
-import { parseSocketUrl } from '../src/connection-options.js';
+import { parseSocketUrl } from '../src/client/options.js';
+import { defaultBackoffOptions, nextDelay } from '../src/core/backoff.js';
 import { type ChaosRecord, chaosFiguresSection } from './chaos/figures.js';
 import { projectRoot } from './support/typecheck.js';
 

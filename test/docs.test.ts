@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderStatechartDoc } from '../scripts/statechart-doc.js';
-import { connectionMachine } from '../src/machine.js';
+import { connectionMachine } from '../src/core/machine.js';
 
 describe('docs/statechart.md', () => {
   it('is exactly what `npm run docs` generates from the machine', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import type { Clock } from '../src/clock.js';
+import type { Clock } from '../src/client/clock.js';
 import {
   type HeartbeatTiming,
   Liveness,
   wakeCheckInterval,
   wakeProbeTimeout,
   wakeThreshold,
-} from '../src/liveness.js';
+} from '../src/client/liveness.js';
 
 /**
  * XState's SimulatedClock, plus a wall clock that can jump on its own. When a

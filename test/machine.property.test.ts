@@ -11,9 +11,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyStateNode } from 'xstate';
-import { jitterStrategies } from '../src/backoff.js';
-import { type ConnectionEvent, connectionMachine } from '../src/machine.js';
-import { maxTimerDelay } from '../src/validate.js';
+import { jitterStrategies } from '../src/core/backoff.js';
+import { type ConnectionEvent, connectionMachine } from '../src/core/machine.js';
+import { maxTimerDelay } from '../src/core/validate.js';
 import {
   delayOf,
   failTransport,

@@ -5,8 +5,8 @@ import {
   connectionStateOf,
   connectionStatePaths,
   isInState,
-} from '../src/connection-state.js';
-import { abnormalClosure, connectionMachine, retryAfterSpread } from '../src/machine.js';
+} from '../src/core/connection-state.js';
+import { abnormalClosure, connectionMachine, retryAfterSpread } from '../src/core/machine.js';
 import {
   failTransport,
   fireTimer,

@@ -81,26 +81,30 @@ describe('the mutation score of each file', () => {
     Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
   const report = {
     files: {
-      'src/outbox.ts': {
+      'src/client/delivery/outbox.ts': {
         mutants: mutants({ Killed: 100, Timeout: 8, Survived: 17, CompileError: 52 }),
       },
-      'src/machine.ts': { mutants: mutants({ Killed: 139, Timeout: 1, NoCoverage: 1 }) },
+      'src/core/machine.ts': { mutants: mutants({ Killed: 139, Timeout: 1, NoCoverage: 1 }) },
       'src/empty.ts': { mutants: mutants({ CompileError: 3 }) },
     },
   };
 
   it("counts killed and timed-out mutants as detected, and leaves compile errors out, as Stryker's table does", () => {
     const scores = fileScores(report);
-    expect(scores.map((s) => s.file)).toEqual(['src/empty.ts', 'src/machine.ts', 'src/outbox.ts']);
+    expect(scores.map((s) => s.file)).toEqual([
+      'src/client/delivery/outbox.ts',
+      'src/core/machine.ts',
+      'src/empty.ts',
+    ]);
     expect(scores[1]?.score).toBeCloseTo((100 * 140) / 141, 10);
-    expect(scores[2]).toMatchObject({ survived: 17, compileErrors: 52 });
-    expect(scores[2]?.score).toBeCloseTo(86.4, 10);
-    expect(scores[0]?.score).toBeNull();
+    expect(scores[0]).toMatchObject({ survived: 17, compileErrors: 52 });
+    expect(scores[0]?.score).toBeCloseTo(86.4, 10);
+    expect(scores[2]?.score).toBeNull();
   });
 
   it('names the files below the floor, and none without a score', () => {
     const scores = fileScores(report);
     expect(belowFloor(scores, 85)).toEqual([]);
-    expect(belowFloor(scores, 90).map((s) => s.file)).toEqual(['src/outbox.ts']);
+    expect(belowFloor(scores, 90).map((s) => s.file)).toEqual(['src/client/delivery/outbox.ts']);
   });
 });

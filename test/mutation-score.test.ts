@@ -155,11 +155,11 @@ describe('the mutation gate fails', () => {
   });
 
   it('on a mutate list of patterns, which it cannot check file by file', () => {
-    const globbed = file({ mutate: ['src/**/*.ts', '!src/cli.ts'] });
+    const globbed = file({ mutate: ['src/**/*.ts', '!src/cli/main.ts'] });
     const result = gate(file(passing), '--config', globbed);
     expect(result.code).toBe(2);
     expect(result.err).toContain(
-      'must list files, not patterns or ranges (src/**/*.ts, !src/cli.ts)',
+      'must list files, not patterns or ranges (src/**/*.ts, !src/cli/main.ts)',
     );
   });
 });
@@ -180,11 +180,11 @@ describe('the mutation gate as a command', () => {
   });
 
   it("checks this project's report against stryker.config.json, which sets thresholds.break", () => {
-    const report = file({ files: { 'src/machine.ts': { mutants: mutants({ Killed: 1 }) } } });
+    const report = file({ files: { 'src/core/machine.ts': { mutants: mutants({ Killed: 1 }) } } });
     const result = run(report);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      "src/backoff.ts is in stryker.config.json's `mutate` list but not in the report",
+      "src/core/backoff.ts is in stryker.config.json's `mutate` list but not in the report",
     );
     expect(result.stdout).toContain('floor 85 %');
   });

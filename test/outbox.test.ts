@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { OptionRangeError, OptionTypeError } from '../src/errors.js';
 import {
   isOutgoing,
   lengthOf,
@@ -10,8 +9,9 @@ import {
   resolveOutboxOptions,
   sizeOf,
   utf8Length,
-} from '../src/outbox.js';
-import { Receipt } from '../src/receipt.js';
+} from '../src/client/delivery/outbox.js';
+import { Receipt } from '../src/client/delivery/receipt.js';
+import { OptionRangeError, OptionTypeError } from '../src/core/errors.js';
 
 function entry(id: number, bytes = 1): OutboxEntry {
   const data = 'x'.repeat(bytes);

@@ -79,7 +79,7 @@ describe('the npm package', () => {
     expect(readFileSync(join(projectRoot, 'CHANGELOG.md'), 'utf8')).toContain(
       `## ${manifest.version}`,
     );
-    expect(manifest.bin).toEqual({ lifeline: './dist/cli.js' });
+    expect(manifest.bin).toEqual({ lifeline: './dist/cli/main.js' });
   }, 60_000);
 
   describe('built, packed and installed into a fresh project', () => {
@@ -128,10 +128,10 @@ describe('the npm package', () => {
           `npm install could not reach the registry; installing by hand:\n${install.stderr}`,
         );
         const modules = join(consumer, 'node_modules');
-        mkdirSync(join(modules, 'lifeline'), { recursive: true });
+        mkdirSync(join(modules, 'lifeline-ws'), { recursive: true });
         await ok(
           'tar',
-          ['-xzf', tarball, '-C', join(modules, 'lifeline'), '--strip-components=1'],
+          ['-xzf', tarball, '-C', join(modules, 'lifeline-ws'), '--strip-components=1'],
           temp,
         );
         for (const dependency of ['xstate', 'ws']) {
@@ -144,7 +144,7 @@ describe('the npm package', () => {
       } else {
         throw new Error(`npm install ${tarball} failed:\n${install.stdout}\n${install.stderr}`);
       }
-      // Types for Node (lifeline/server's declarations use node:http), without another download.
+      // Types for Node (lifeline-ws/server's declarations use node:http), without another download.
       mkdirSync(join(consumer, 'node_modules', '@types'), { recursive: true });
       symlinkSync(
         join(projectRoot, 'node_modules', '@types', 'node'),
@@ -166,8 +166,8 @@ describe('the npm package', () => {
           'dist/index.d.ts',
           'dist/server/index.js',
           'dist/server/index.d.ts',
-          'dist/cli.js',
-          'dist/inspect.js',
+          'dist/cli/main.js',
+          'dist/inspect/index.js',
           'CHANGELOG.md',
           'LICENSE',
         ]),
@@ -177,9 +177,9 @@ describe('the npm package', () => {
     it('works when imported as ESM: connects, sends, gets the ack', async () => {
       writeFileSync(
         join(consumer, 'consumer.mjs'),
-        `import { createConnection, formatStatus } from 'lifeline';
-import { createUpgradePacer } from 'lifeline/server';
-if (typeof createUpgradePacer !== 'function') throw new Error('lifeline/server has no createUpgradePacer');
+        `import { createConnection, formatStatus } from 'lifeline-ws';
+import { createUpgradePacer } from 'lifeline-ws/server';
+if (typeof createUpgradePacer !== 'function') throw new Error('lifeline-ws/server has no createUpgradePacer');
 const connection = createConnection({ url: process.argv[2], ack: true });
 const receipt = await connection.send('from a consumer').settled;
 console.log(receipt.state, formatStatus(connection.status));
@@ -200,7 +200,7 @@ import {
   type Receipt,
   type ReceiptState,
   type Status,
-} from 'lifeline';
+} from 'lifeline-ws';
 
 const connection: Connection = createConnection({
   url: 'wss://example.com/socket',
@@ -237,7 +237,7 @@ export { id, line, state };
       async (name, options, withServer) => {
         const source = `${name}.ts`;
         const serverImport = withServer
-          ? `import { createUpgradePacer, type UpgradePacer } from 'lifeline/server';\nexport const pacer: UpgradePacer = createUpgradePacer({ rate: 50 });\n`
+          ? `import { createUpgradePacer, type UpgradePacer } from 'lifeline-ws/server';\nexport const pacer: UpgradePacer = createUpgradePacer({ rate: 50 });\n`
           : '';
         writeFileSync(join(consumer, source), `${typedConsumer}${serverImport}`);
         writeFileSync(
@@ -265,8 +265,8 @@ export { id, line, state };
     it('loads with require() where Node can require an ES module', async () => {
       writeFileSync(
         join(consumer, 'consumer.cjs'),
-        `const { createConnection, formatStatus } = require('lifeline');
-const { createUpgradePacer } = require('lifeline/server');
+        `const { createConnection, formatStatus } = require('lifeline-ws');
+const { createUpgradePacer } = require('lifeline-ws/server');
 console.log(typeof createConnection, typeof formatStatus, typeof createUpgradePacer);
 `,
       );
@@ -276,7 +276,7 @@ console.log(typeof createConnection, typeof formatStatus, typeof createUpgradePa
     });
 
     it('ships source maps that carry their sources, and no map to a file it lacks', () => {
-      const root = join(consumer, 'node_modules', 'lifeline');
+      const root = join(consumer, 'node_modules', 'lifeline-ws');
       const maps = files.filter((file) => file.endsWith('.map'));
       expect(maps.length).toBeGreaterThan(10);
       expect(maps.filter((file) => file.endsWith('.d.ts.map'))).toEqual([]);
@@ -296,7 +296,7 @@ console.log(typeof createConnection, typeof formatStatus, typeof createUpgradePa
     it('runs its bin', async () => {
       const [command = '', ...prefix] = installedWithNpm
         ? [join(consumer, 'node_modules', '.bin', 'lifeline')]
-        : [process.execPath, join(consumer, 'node_modules', 'lifeline', 'dist', 'cli.js')];
+        : [process.execPath, join(consumer, 'node_modules', 'lifeline-ws', 'dist', 'cli.js')];
       expect((await ok(command, [...prefix, '--version'], consumer)).trim()).toBe(manifest.version);
       const help = await run(command, [...prefix, '--help'], consumer);
       expect(help.code).toBe(0);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionMachine } from '../src/machine.js';
+import { connectionMachine } from '../src/core/machine.js';
 import { transitionSet } from './support/transition-set.js';
 import { projectRoot, typecheckSnippets, typescriptBlocks } from './support/typecheck.js';
 

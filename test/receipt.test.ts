@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionClosedError, OutboxOverflowError } from '../src/errors.js';
-import { isFinalState, Receipt, type ReceiptState, WriteLedger } from '../src/receipt.js';
+import {
+  isFinalState,
+  Receipt,
+  type ReceiptState,
+  WriteLedger,
+} from '../src/client/delivery/receipt.js';
+import { ConnectionClosedError, OutboxOverflowError } from '../src/core/errors.js';
 
 /** Lets every pending promise callback run; no time passes. */
 function flush(): Promise<void> {

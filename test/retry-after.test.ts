@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, parseRetryAfterMs } from '../src/retry-after.js';
+import { parseRetryAfter, parseRetryAfterMs } from '../src/core/retry-after.js';
 
 const now = Date.parse('2025-06-01T12:00:00Z');
 

@@ -5,8 +5,8 @@
  * `session.reconnecting`, DISCONNECTED = `disconnected`.
  */
 import { describe, expect, it } from 'vitest';
-import { exponentialDelay } from '../src/backoff.js';
-import { connectionMachine } from '../src/machine.js';
+import { exponentialDelay } from '../src/core/backoff.js';
+import { connectionMachine } from '../src/core/machine.js';
 import {
   fireTimer,
   type Harness,

@@ -1,18 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Actor, pathToStateValue, SimulatedClock } from 'xstate';
-import { createConnectionActor } from '../src/connection-actor.js';
-import type { ConnectionMachineInput } from '../src/connection-config.js';
-import { type ConnectionState, connectionStatePaths } from '../src/connection-state.js';
-import type { ConnectionMachine } from '../src/machine.js';
-import { printable } from '../src/printable.js';
 import {
   formatStatus,
   type Status,
   type StatusState,
   sameStatus,
   statusOf,
-} from '../src/status.js';
+} from '../src/client/status.js';
+import { createConnectionActor } from '../src/core/connection-actor.js';
+import { type ConnectionState, connectionStatePaths } from '../src/core/connection-state.js';
+import type { ConnectionMachine } from '../src/core/machine.js';
+import type { ConnectionMachineInput } from '../src/core/machine-config.js';
+import { printable } from '../src/core/printable.js';
 
 /** The C0 and C1 control characters and DEL, U+0000-U+001F and U+007F-U+009F, found in `text`. */
 function controlCharactersIn(text: string): string[] {

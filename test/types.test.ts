@@ -43,7 +43,7 @@ import {
   type RunningInspector,
   type StartInspectorOptions,
   startInspector,
-} from '../src/inspect.js';
+} from '../src/inspect/index.js';
 import { type Admission, createUpgradePacer, type UpgradePacer } from '../src/server/index.js';
 
 describe('public types', () => {
@@ -154,7 +154,7 @@ describe('public types', () => {
     expectTypeOf(jsonAck.read).returns.toEqualTypeOf<number | undefined>();
   });
 
-  it('lifeline/server: the upgrade pacer', () => {
+  it('lifeline-ws/server: the upgrade pacer', () => {
     expectTypeOf(createUpgradePacer).returns.toEqualTypeOf<UpgradePacer>();
     expectTypeOf<Parameters<typeof createUpgradePacer>[0]>().toHaveProperty('rate');
     expectTypeOf<Admission>().not.toBeAny();

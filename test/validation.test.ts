@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBackoffOptions } from '../src/backoff.js';
-import { createConnection } from '../src/connection.js';
-import { createConnectionActor } from '../src/connection-actor.js';
-import type { ConnectionMachineInput } from '../src/connection-config.js';
+import { createConnection } from '../src/client/create-connection.js';
+import { resolveBackoffOptions } from '../src/core/backoff.js';
+import { createConnectionActor } from '../src/core/connection-actor.js';
 import {
   InvalidDataError,
   LifelineError,
   OptionRangeError,
   OptionTypeError,
-} from '../src/errors.js';
+} from '../src/core/errors.js';
+import type { ConnectionMachineInput } from '../src/core/machine-config.js';
 
 type Case = [description: string, input: unknown, option: string, kind: typeof Error];
 

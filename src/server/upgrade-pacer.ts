@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionsObject } from '../validate.js';
+import { checkNumber, checkOptionsObject } from '../core/validate.js';
 
 /** How fast a server lets clients in. */
 export interface UpgradePacerOptions {
@@ -60,7 +60,7 @@ export interface UpgradePacer {
  * @example
  * ```ts
  * import { WebSocketServer } from 'ws';
- * import { createUpgradePacer } from 'lifeline/server';
+ * import { createUpgradePacer } from 'lifeline-ws/server';
  *
  * const pacer = createUpgradePacer({ rate: 100 });
  * const server = new WebSocketServer({ port: 0, host: '127.0.0.1', verifyClient: pacer.verifyClient });

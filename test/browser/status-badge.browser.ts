@@ -182,7 +182,7 @@ describe('the status page in Chromium', () => {
   it('bundles for the browser without ws (the browser has its own WebSocket)', async () => {
     const { inputs, script } = await buildPage();
     expect(inputs.filter((input) => input.includes('node_modules/ws/'))).toEqual([]);
-    expect(inputs).toContain('src/connection.ts');
+    expect(inputs).toContain('src/client/create-connection.ts');
     expect(script).not.toMatch(/require\(["']ws["']\)/);
   });
 });

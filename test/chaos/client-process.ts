@@ -13,10 +13,10 @@
  * Exits when stdin closes.
  */
 import WebSocket from 'ws';
-import { createConnection } from '../../src/connection.js';
-import type { ConnectionOptions, WebSocketConstructor } from '../../src/connection-options.js';
-import type { ReceiptState } from '../../src/receipt.js';
-import type { Status } from '../../src/status.js';
+import { createConnection } from '../../src/client/create-connection.js';
+import type { ReceiptState } from '../../src/client/delivery/receipt.js';
+import type { ConnectionOptions, WebSocketConstructor } from '../../src/client/options.js';
+import type { Status } from '../../src/client/status.js';
 
 /** What the test passes as the first argument. */
 export interface ClientConfig {

@@ -250,7 +250,7 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
   });
 
   it('derives the status moves from the machine, and they match docs/statechart.md', () => {
-    // Written by hand from docs/statechart.md and src/status.ts's mapping.
+    // Written by hand from docs/statechart.md and src/client/status.ts's mapping.
     const fromTheDocs = [
       ...['syncing', 'reconnecting', 'failed', 'offline', 'closed'].map(
         (to) => `connecting -> ${to}`,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { StatusState } from '../../src/status.js';
+import type { StatusState } from '../../src/client/status.js';
 import type { ReportMessage, StatusMessage } from './client-process.js';
 import type { Timeline } from './status-moves.js';
 

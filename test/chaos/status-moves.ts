@@ -1,6 +1,6 @@
 import { type AnyStateNode, pathToStateValue } from 'xstate';
-import { connectionMachine } from '../../src/machine.js';
-import { type StatusState, statusOf } from '../../src/status.js';
+import { type StatusState, statusOf } from '../../src/client/status.js';
+import { connectionMachine } from '../../src/core/machine.js';
 import { transitionSet } from '../support/transition-set.js';
 
 /** The status a person sees while the machine is in the atomic state `node`. */
@@ -54,7 +54,7 @@ function settledLeaves(leaf: AnyStateNode, seen = new Set<AnyStateNode>()): Set<
 /**
  * Every change of `status.state` one step of the connection machine can make,
  * derived from the machine's transition set (test/support/transition-set.ts)
- * and src/status.ts's mapping: for each atomic state, each transition of it or
+ * and src/client/status.ts's mapping: for each atomic state, each transition of it or
  * an ancestor, the atomic state it enters and any eventless transition after
  * that. Pairs are `from -> to`; a status staying the same is not a move.
  */

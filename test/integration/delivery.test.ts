@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/connection.js';
+import type { Connection } from '../../src/client/create-connection.js';
+import type { Receipt } from '../../src/client/delivery/receipt.js';
 import {
   ConnectionClosedError,
   type LifelineError,
   OutboxOverflowError,
-} from '../../src/errors.js';
-import type { Receipt } from '../../src/receipt.js';
+} from '../../src/core/errors.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
 import { network, statusWhere, until } from '../support/integration.js';
 

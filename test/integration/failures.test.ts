@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { createConnection } from '../../src/connection.js';
+import { createConnection } from '../../src/client/create-connection.js';
 import {
   ConnectionClosedError,
   FatalCloseError,
@@ -11,7 +11,7 @@ import {
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
-} from '../../src/errors.js';
+} from '../../src/core/errors.js';
 import { network, statusWhere, until } from '../support/integration.js';
 import { listenLocally } from '../support/listen-locally.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { exponentialDelay } from '../../src/backoff.js';
+import { exponentialDelay } from '../../src/core/backoff.js';
 import { network, statusWhere } from '../support/integration.js';
 
 describe('an accept-then-close flapping server', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { Status } from '../../src/status.js';
+import type { Status } from '../../src/client/status.js';
 import { network, statusWhere, until } from '../support/integration.js';
 
 describe('inbound frames have one owner', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { nextDelay, resolveBackoffOptions } from '../../src/backoff.js';
-import { FatalCloseError, type LifelineError } from '../../src/errors.js';
-import { retryAfterPrecision } from '../../src/retry-after.js';
+import { nextDelay, resolveBackoffOptions } from '../../src/core/backoff.js';
+import { FatalCloseError, type LifelineError } from '../../src/core/errors.js';
+import { retryAfterPrecision } from '../../src/core/retry-after.js';
 import { network, statusWhere, turn } from '../support/integration.js';
 
 describe('reconnecting over real sockets', () => {

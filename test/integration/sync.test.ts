@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncContext } from '../../src/sync-context.js';
+import type { SyncContext } from '../../src/client/sync-context.js';
 import { network, statusWhere, turn, until } from '../support/integration.js';
 
 function deferred() {

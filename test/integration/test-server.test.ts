@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
-import { defaultClassifyClose } from '../../src/classify-close.js';
+import { defaultClassifyClose } from '../../src/core/close-policy.js';
 import { gapCloseCode, TestServer } from '../support/test-server.js';
 
 /** A raw `ws` client that queues what it receives, so the test can await each frame in turn. */

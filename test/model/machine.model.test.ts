@@ -13,8 +13,8 @@ import {
   transition,
 } from 'xstate';
 import { type EventExecutor, TestModel } from 'xstate/graph';
-import type { ConnectionMachineInput } from '../../src/connection-config.js';
-import { type ConnectionMachine, connectionMachine } from '../../src/machine.js';
+import { type ConnectionMachine, connectionMachine } from '../../src/core/machine.js';
+import type { ConnectionMachineInput } from '../../src/core/machine-config.js';
 import { expectedTransitions, formatRow, rowsOf } from '../support/expected-transitions.js';
 import {
   createFakeLogic,

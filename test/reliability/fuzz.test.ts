@@ -3,17 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SimulatedClock } from 'xstate';
-import { defaultClassifyClose } from '../../src/classify-close.js';
-import { systemClock } from '../../src/clock.js';
-import { type Connection, createConnection } from '../../src/connection.js';
-import type { ConnectionOptions, IncomingData } from '../../src/connection-options.js';
+import { systemClock } from '../../src/client/clock.js';
+import { type Connection, createConnection } from '../../src/client/create-connection.js';
+import type { ConnectionOptions, IncomingData } from '../../src/client/options.js';
+import { formatStatus, type Status } from '../../src/client/status.js';
+import { defaultClassifyClose } from '../../src/core/close-policy.js';
 import {
   FatalCloseError,
   InboundFrameError,
   LifelineError,
   type OptionTypeError,
-} from '../../src/errors.js';
-import { formatStatus, type Status } from '../../src/status.js';
+} from '../../src/core/errors.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
 import { network, statusWhere, until } from '../support/integration.js';
 import type { TestServer } from '../support/test-server.js';

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { type Connection, createConnection } from '../../src/connection.js';
-import type { ConnectionOptions } from '../../src/connection-options.js';
-import { FatalCloseError, type LifelineError } from '../../src/errors.js';
-import type { Receipt } from '../../src/receipt.js';
-import { formatStatus, type Status } from '../../src/status.js';
+import { type Connection, createConnection } from '../../src/client/create-connection.js';
+import type { Receipt } from '../../src/client/delivery/receipt.js';
+import type { ConnectionOptions } from '../../src/client/options.js';
+import { formatStatus, type Status } from '../../src/client/status.js';
+import { FatalCloseError, type LifelineError } from '../../src/core/errors.js';
 import { network, statusWhere, until } from '../support/integration.js';
 import { captureCrashes, controlCharacter, describeCrash, safeStringify } from './support.js';
 

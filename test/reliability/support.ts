@@ -1,6 +1,6 @@
 import { onTestFinished } from 'vitest';
-import type { Connection } from '../../src/connection.js';
-import type { Status } from '../../src/status.js';
+import type { Connection } from '../../src/client/create-connection.js';
+import type { Status } from '../../src/client/status.js';
 
 /**
  * Collects every uncaught exception and unhandled rejection until the test

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type net from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { type Connection, createConnection } from '../../src/connection.js';
-import { OptionRangeError, OptionTypeError } from '../../src/errors.js';
+import { type Connection, createConnection } from '../../src/client/create-connection.js';
+import { OptionRangeError, OptionTypeError } from '../../src/core/errors.js';
 import { createUpgradePacer, type VerifyClientCallback } from '../../src/server/index.js';
 import { until } from '../support/integration.js';
 

@@ -17,7 +17,7 @@ export interface ExpectedTransition {
  * DESIGN.md ("The statechart") and the issues that changed it, not read from
  * the machine. The model-based test checks that the machine has exactly
  * these and that its paths take each one: deleting, adding or retargeting a
- * transition in src/machine.ts fails it until this table is changed too.
+ * transition in src/core/machine.ts fails it until this table is changed too.
  */
 export const expectedTransitions: readonly ExpectedTransition[] = [
   { source: '(root)', event: 'CLOSE', guard: null, target: 'closed' },

@@ -1,7 +1,7 @@
 import { onTestFinished } from 'vitest';
-import { type Connection, createConnection } from '../../src/connection.js';
-import type { ConnectionOptions } from '../../src/connection-options.js';
-import type { Status } from '../../src/status.js';
+import { type Connection, createConnection } from '../../src/client/create-connection.js';
+import type { ConnectionOptions } from '../../src/client/options.js';
+import type { Status } from '../../src/client/status.js';
 import { FaultProxy } from './fault-proxy.js';
 import { TestServer } from './test-server.js';
 

@@ -7,14 +7,14 @@ import {
   SimulatedClock,
   type SnapshotFrom,
 } from 'xstate';
-import { createConnectionActor } from '../../src/connection-actor.js';
-import type { ConnectionMachineInput } from '../../src/connection-config.js';
+import { createConnectionActor } from '../../src/core/connection-actor.js';
 import {
   type ConnectionEvent,
   type ConnectionMachine,
   connectionMachine,
   type TransportInput,
-} from '../../src/machine.js';
+} from '../../src/core/machine.js';
+import type { ConnectionMachineInput } from '../../src/core/machine-config.js';
 
 type Snapshot = SnapshotFrom<ConnectionMachine>;
 

@@ -6,7 +6,7 @@ export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '
 
 /**
  * Type-checks snippets as if they were files at the project root that import
- * `lifeline` (resolved to src/). Returns the diagnostics, formatted.
+ * `lifeline-ws` (resolved to src/). Returns the diagnostics, formatted.
  */
 export function typecheckSnippets(snippets: Record<string, string>): string[] {
   const options: ts.CompilerOptions = {
@@ -21,9 +21,9 @@ export function typecheckSnippets(snippets: Record<string, string>): string[] {
     types: ['node'],
     baseUrl: projectRoot,
     paths: {
-      lifeline: ['src/index.ts'],
-      'lifeline/inspect': ['src/inspect.ts'],
-      'lifeline/*': ['src/*/index.ts'],
+      'lifeline-ws': ['src/index.ts'],
+      'lifeline-ws/inspect': ['src/inspect/index.ts'],
+      'lifeline-ws/*': ['src/*/index.ts'],
     },
   };
   const files = new Map(

@@ -13,7 +13,7 @@ import {
  *
  * @example
  * ```ts
- * import { jitterStrategies } from 'lifeline';
+ * import { jitterStrategies } from 'lifeline-ws';
  *
  * jitterStrategies.includes('equal'); // true
  * ```
@@ -68,7 +68,7 @@ export type ResolvedBackoffOptions = Readonly<Required<BackoffOptions>>;
  *
  * @example
  * ```ts
- * import { defaultBackoffOptions } from 'lifeline';
+ * import { defaultBackoffOptions } from 'lifeline-ws';
  *
  * defaultBackoffOptions.maxDelay; // 60000
  * ```
@@ -90,7 +90,7 @@ const backoffOptionNames = ['initialDelay', 'factor', 'maxDelay', 'jitter', 'ran
  *
  * @example
  * ```ts
- * import { resolveBackoffOptions } from 'lifeline';
+ * import { resolveBackoffOptions } from 'lifeline-ws';
  *
  * resolveBackoffOptions({ jitter: 'none' }).maxDelay; // 60000
  * resolveBackoffOptions({ factor: 0.5 }); // RangeError: `factor` must be a finite number >= 1, got 0.5
@@ -144,7 +144,7 @@ function checkAttempt(attempt: number): number {
  *
  * @example
  * ```ts
- * import { exponentialDelay } from 'lifeline';
+ * import { exponentialDelay } from 'lifeline-ws';
  *
  * [1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => exponentialDelay(attempt));
  * // [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]
@@ -189,7 +189,7 @@ const strategies: Record<Jitter, Strategy> = {
  *
  * @example
  * ```ts
- * import { nextDelay, resolveBackoffOptions } from 'lifeline';
+ * import { nextDelay, resolveBackoffOptions } from 'lifeline-ws';
  *
  * const options = resolveBackoffOptions({ jitter: 'equal', random: () => 0.5 });
  * nextDelay(3, 0, options); // 3000: halfway between 2000 and 4000
@@ -224,7 +224,7 @@ export interface Backoff {
  *
  * @example
  * ```ts
- * import { backoff } from 'lifeline';
+ * import { backoff } from 'lifeline-ws';
  *
  * const first = backoff({ jitter: 'none' });
  * first.duration; // 1000

@@ -5,13 +5,13 @@ import {
   type CloseInfo,
   defaultClassifyClose,
   isCloseDisposition,
-} from './classify-close.js';
+} from './close-policy.js';
+import { describeError } from './describe-error.js';
 import {
   type ConnectionConfig,
   type ConnectionMachineInput,
   resolveConnectionConfig,
-} from './connection-config.js';
-import { describeError } from './describe-error.js';
+} from './machine-config.js';
 import { maxTimerDelay } from './validate.js';
 
 /** Why an attempt was abandoned when `sync` ran past `syncTimeout` (the recorded close's reason). */
@@ -188,7 +188,7 @@ function askPolicy(config: ConnectionConfig, close: CloseInfo): CloseDisposition
  * @example
  * ```ts
  * import { createActor } from 'xstate';
- * import { connectionMachine } from 'lifeline';
+ * import { connectionMachine } from 'lifeline-ws';
  *
  * const actor = createActor(connectionMachine, { input: { maxAttempts: 5 } }).start();
  * actor.send({ type: 'START' });

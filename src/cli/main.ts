@@ -7,19 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import WebSocket from 'ws';
-import type { BackoffOptions, Jitter } from './backoff.js';
-import { type Connection, createConnection } from './connection.js';
+import { type Connection, createConnection } from '../client/create-connection.js';
+import { isFinalState, type Receipt, type ReceiptState } from '../client/delivery/receipt.js';
 import type {
   ConnectionOptions,
   HeartbeatOptions,
   IncomingData,
   WebSocketConstructor,
-} from './connection-options.js';
-import type { LifelineError } from './errors.js';
-import type { RunningInspector } from './inspect.js';
-import { printable } from './printable.js';
-import { isFinalState, type Receipt, type ReceiptState } from './receipt.js';
-import { formatStatus, type Status } from './status.js';
+} from '../client/options.js';
+import { formatStatus, type Status } from '../client/status.js';
+import type { BackoffOptions, Jitter } from '../core/backoff.js';
+import type { LifelineError } from '../core/errors.js';
+import { printable } from '../core/printable.js';
+import type { RunningInspector } from '../inspect/index.js';
 
 const usage = `usage: lifeline [options] <ws-url>
 
@@ -224,7 +224,7 @@ function flagOf(option: string): string {
 }
 
 function version(): string {
-  const manifest = new URL('../package.json', import.meta.url);
+  const manifest = new URL('../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
@@ -380,7 +380,7 @@ async function run(options: CliOptions): Promise<number> {
   const output = new StatusOutput(outputMode(options.json));
   let inspector: RunningInspector | undefined;
   if (options.inspect) {
-    const { startInspector } = await import('./inspect.js');
+    const { startInspector } = await import('../inspect/index.js');
     inspector = await startInspector({
       ...(options.inspect.url === undefined ? {} : { url: options.inspect.url }),
       ...(options.inspect.port === undefined ? {} : { port: options.inspect.port }),

@@ -1,5 +1,5 @@
-import type { IncomingData } from './connection-options.js';
-import type { OutgoingData } from './outbox.js';
+import type { OutgoingData } from './delivery/outbox.js';
+import type { IncomingData } from './options.js';
 
 /**
  * What the `sync` option receives on every new socket, before the outbox
@@ -7,7 +7,7 @@ import type { OutgoingData } from './outbox.js';
  *
  * @example
  * ```ts
- * import { createConnection, type SyncContext } from 'lifeline';
+ * import { createConnection, type SyncContext } from 'lifeline-ws';
  *
  * async function resume({ lastInboundId, send, onMessage, signal }: SyncContext) {
  *   send(JSON.stringify({ type: 'resume', after: lastInboundId }));

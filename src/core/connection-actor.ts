@@ -1,6 +1,6 @@
 import { type Actor, type ActorOptions, createActor } from 'xstate';
-import { type ConnectionMachineInput, resolveConnectionConfig } from './connection-config.js';
 import { type ConnectionMachine, connectionMachine } from './machine.js';
+import { type ConnectionMachineInput, resolveConnectionConfig } from './machine-config.js';
 
 /** Options of the actor itself (not of the connection): what `createActor` takes, minus `input`. */
 export interface ConnectionActorOptions extends Omit<ActorOptions<ConnectionMachine>, 'input'> {
@@ -20,7 +20,7 @@ export interface ConnectionActorOptions extends Omit<ActorOptions<ConnectionMach
  * @example
  * ```ts
  * import { SimulatedClock } from 'xstate';
- * import { createConnectionActor } from 'lifeline';
+ * import { createConnectionActor } from 'lifeline-ws';
  *
  * const clock = new SimulatedClock();
  * const actor = createConnectionActor(

@@ -1,16 +1,6 @@
 import { type Actor, createActor, fromPromise, type SnapshotFrom } from 'xstate';
-import { type CloseDisposition, isCloseDisposition } from './classify-close.js';
-import { type ConnectionConfig, resolveConnectionConfig } from './connection-config.js';
-import {
-  type ConnectionOptions,
-  type IncomingData,
-  jsonAck,
-  type ResolvedConnectionOptions,
-  resolveConnectionOptions,
-  type SyncReturn,
-  type WebSocketLike,
-} from './connection-options.js';
-import { describeError } from './describe-error.js';
+import { type CloseDisposition, isCloseDisposition } from '../core/close-policy.js';
+import { describeError } from '../core/describe-error.js';
 import {
   ConnectionClosedError,
   FatalCloseError,
@@ -24,17 +14,33 @@ import {
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
-} from './errors.js';
+} from '../core/errors.js';
 import {
   abnormalClosure,
   type ConnectionMachine,
   connectionMachine,
   type SyncInput,
   syncTimeoutReason,
-} from './machine.js';
-import { isOutgoing, Outbox, type OutboxEntry, type OutgoingData, sizeOf } from './outbox.js';
-import { printable } from './printable.js';
-import { isFinalState, Receipt } from './receipt.js';
+} from '../core/machine.js';
+import { type ConnectionConfig, resolveConnectionConfig } from '../core/machine-config.js';
+import { printable } from '../core/printable.js';
+import {
+  isOutgoing,
+  Outbox,
+  type OutboxEntry,
+  type OutgoingData,
+  sizeOf,
+} from './delivery/outbox.js';
+import { isFinalState, Receipt } from './delivery/receipt.js';
+import {
+  type ConnectionOptions,
+  type IncomingData,
+  jsonAck,
+  type ResolvedConnectionOptions,
+  resolveConnectionOptions,
+  type SyncReturn,
+  type WebSocketLike,
+} from './options.js';
 import { type Status, sameStatus, statusOf } from './status.js';
 
 type ConnectionSnapshot = SnapshotFrom<ConnectionMachine>;
@@ -756,7 +762,7 @@ class LifelineConnection implements Connection {
  *
  * @example
  * ```ts
- * import { createConnection, formatStatus } from 'lifeline';
+ * import { createConnection, formatStatus } from 'lifeline-ws';
  *
  * const connection = createConnection({
  *   url: 'wss://chat.example.com/socket',

@@ -3,7 +3,7 @@ import {
   type ResolvedBackoffOptions,
   resolveBackoffOptions,
 } from './backoff.js';
-import { type ClassifyClose, defaultClassifyClose } from './classify-close.js';
+import { type ClassifyClose, defaultClassifyClose } from './close-policy.js';
 import { checkFunction, checkNumber, checkOptionsObject, maxTimerDelay } from './validate.js';
 
 /** The options the connection machine reads: its timers, its backoff and its close policy. */
@@ -84,7 +84,7 @@ const wait = { min: 0, max: maxTimerDelay } as const;
  *
  * @example
  * ```ts
- * import { resolveConnectionConfig } from 'lifeline';
+ * import { resolveConnectionConfig } from 'lifeline-ws';
  *
  * resolveConnectionConfig({ maxAttempts: 5 }).connectTimeout; // 10000
  * resolveConnectionConfig({ stableAfter: -1 }); // RangeError: `stableAfter` must be a finite number >= 0 ...

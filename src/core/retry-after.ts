@@ -6,7 +6,7 @@ const httpDate = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +\S/;
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from 'lifeline';
+ * import { parseRetryAfter } from 'lifeline-ws';
  *
  * parseRetryAfter('3'); // 3000
  * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:50 GMT')); // 10000
@@ -32,7 +32,7 @@ export function parseRetryAfter(
  *
  * @example
  * ```ts
- * import { retryAfterPrecision } from 'lifeline';
+ * import { retryAfterPrecision } from 'lifeline-ws';
  *
  * retryAfterPrecision; // 100
  * ```
@@ -40,13 +40,13 @@ export function parseRetryAfter(
 export const retryAfterPrecision = 100;
 
 /**
- * Reads a `Retry-After-Ms` header (whole milliseconds, as `lifeline/server`'s
+ * Reads a `Retry-After-Ms` header (whole milliseconds, as `lifeline-ws/server`'s
  * pacer and some HTTP APIs send beside `Retry-After`). Returns undefined when
  * it is absent or not a whole number of milliseconds.
  *
  * @example
  * ```ts
- * import { parseRetryAfterMs } from 'lifeline';
+ * import { parseRetryAfterMs } from 'lifeline-ws';
  *
  * parseRetryAfterMs('4250'); // 4250
  * parseRetryAfterMs('soon'); // undefined

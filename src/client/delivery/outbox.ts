@@ -1,5 +1,5 @@
+import { checkNumber, checkOneOf, checkOptionsObject, prefixed } from '../../core/validate.js';
 import type { Receipt } from './receipt.js';
-import { checkNumber, checkOneOf, checkOptionsObject, prefixed } from './validate.js';
 
 /** What can be sent: text, or binary in any of the shapes WebSockets take. */
 export type OutgoingData = string | ArrayBufferLike | ArrayBufferView | Blob;
@@ -37,7 +37,7 @@ const outboxOptionNames = ['maxMessages', 'maxBytes', 'overflow'] as const;
  *
  * @example
  * ```ts
- * import { resolveOutboxOptions } from 'lifeline';
+ * import { resolveOutboxOptions } from 'lifeline-ws';
  *
  * resolveOutboxOptions({ overflow: 'drop-oldest' }).maxMessages; // 10000
  * ```
@@ -188,7 +188,7 @@ export interface EnqueueResult {
  *
  * @example
  * ```ts
- * import { Outbox, Receipt, resolveOutboxOptions } from 'lifeline';
+ * import { Outbox, Receipt, resolveOutboxOptions } from 'lifeline-ws';
  *
  * const outbox = new Outbox(resolveOutboxOptions({ maxMessages: 2, overflow: 'drop-oldest' }));
  * for (const id of [1, 2, 3]) outbox.enqueue({ receipt: new Receipt(id), data: 'x', frame: 'x', bytes: 1 });

@@ -1,4 +1,4 @@
-import type { OutgoingData } from './outbox.js';
+import type { OutgoingData } from '../client/delivery/outbox.js';
 import { printable } from './printable.js';
 
 const lifelineError = Symbol.for('lifeline.error');
@@ -30,7 +30,7 @@ interface LifelineErrorOptions {
  *
  * @example
  * ```ts
- * import { createConnectionActor, LifelineError } from 'lifeline';
+ * import { createConnectionActor, LifelineError } from 'lifeline-ws';
  *
  * try {
  *   createConnectionActor({ backoff: { factor: 0.5 } });
@@ -89,7 +89,7 @@ function optionMessage(option: string, expected: string, value: unknown): string
  *
  * @example
  * ```ts
- * import { resolveBackoffOptions } from 'lifeline';
+ * import { resolveBackoffOptions } from 'lifeline-ws';
  *
  * resolveBackoffOptions({ jitter: 'random' as never });
  * // OptionTypeError: `jitter` must be one of "none", "full", "equal", "decorrelated", got "random"
@@ -117,7 +117,7 @@ export class OptionTypeError extends TypeError {
  *
  * @example
  * ```ts
- * import { resolveBackoffOptions } from 'lifeline';
+ * import { resolveBackoffOptions } from 'lifeline-ws';
  *
  * resolveBackoffOptions({ initialDelay: Number.NaN });
  * // OptionRangeError: `initialDelay` must be a finite number >= 0, got NaN
@@ -145,7 +145,7 @@ export class OptionRangeError extends RangeError {
  *
  * @example
  * ```ts
- * import { createConnection } from 'lifeline';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', outbox: { maxMessages: 1 } });
  * connection.send('one');
@@ -185,7 +185,7 @@ export class OutboxOverflowError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, FatalCloseError } from 'lifeline';
+ * import { createConnection, FatalCloseError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
  * connection.onError((error) => {
@@ -230,7 +230,7 @@ export class FatalCloseError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection } from 'lifeline';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
  * connection.close();
@@ -254,7 +254,7 @@ export class ConnectionClosedError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, InboundFrameError } from 'lifeline';
+ * import { createConnection, InboundFrameError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', ack: true });
  * connection.onError((error) => {
@@ -278,7 +278,7 @@ export class InboundFrameError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, UserCallbackError } from 'lifeline';
+ * import { createConnection, UserCallbackError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', random: () => 2 });
  * connection.onError((error) => {
@@ -305,7 +305,7 @@ export class UserCallbackError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, InvalidDataError } from 'lifeline';
+ * import { createConnection, InvalidDataError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
  * try {
@@ -331,7 +331,7 @@ export class InvalidDataError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection } from 'lifeline';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', maxMessageSize: 4 });
  * connection.send('too long').error?.code; // 'ERR_LIFELINE_MESSAGE_TOO_LARGE'
@@ -361,7 +361,7 @@ export class MessageTooLargeError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, RetriesExhaustedError } from 'lifeline';
+ * import { createConnection, RetriesExhaustedError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', maxAttempts: 2 });
  * connection.onError((error) => {
@@ -398,7 +398,7 @@ export class RetriesExhaustedError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, SyncFailedError } from 'lifeline';
+ * import { createConnection, SyncFailedError } from 'lifeline-ws';
  *
  * const connection = createConnection({
  *   url: 'ws://127.0.0.1:9/',

@@ -7,7 +7,7 @@ import type { ConnectionMachine } from './machine.js';
  *
  * @example
  * ```ts
- * import { ConnectionState, connectionStateOf, createConnectionActor } from 'lifeline';
+ * import { ConnectionState, connectionStateOf, createConnectionActor } from 'lifeline-ws';
  *
  * const actor = createConnectionActor().start();
  * actor.send({ type: 'START' });
@@ -60,7 +60,7 @@ type Snapshot = Pick<SnapshotFrom<ConnectionMachine>, 'value' | 'matches'>;
  *
  * @example
  * ```ts
- * import { ConnectionState, createConnectionActor, isInState } from 'lifeline';
+ * import { ConnectionState, createConnectionActor, isInState } from 'lifeline-ws';
  *
  * const actor = createConnectionActor().start();
  * actor.send({ type: 'START' });
@@ -76,7 +76,7 @@ export function isInState(snapshot: Snapshot, state: ConnectionState): boolean {
  *
  * @example
  * ```ts
- * import { connectionStateOf, createConnectionActor } from 'lifeline';
+ * import { connectionStateOf, createConnectionActor } from 'lifeline-ws';
  *
  * connectionStateOf(createConnectionActor().start().getSnapshot()); // 'idle'
  * ```

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { SimulatedClock } from 'xstate';
- * import { type Clock, createConnection } from 'lifeline';
+ * import { type Clock, createConnection } from 'lifeline-ws';
  *
  * const clock: Clock = new SimulatedClock();
  * createConnection({ url: 'ws://127.0.0.1:9/', clock }).close();
@@ -26,7 +26,7 @@ export interface Clock {
  *
  * @example
  * ```ts
- * import { systemClock } from 'lifeline';
+ * import { systemClock } from 'lifeline-ws';
  *
  * systemClock.now(); // same as Date.now()
  * ```

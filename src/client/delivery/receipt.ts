@@ -1,4 +1,4 @@
-import type { LifelineError } from './errors.js';
+import type { LifelineError } from '../../core/errors.js';
 import { lengthOf, type OutgoingData } from './outbox.js';
 
 /**
@@ -38,7 +38,7 @@ const finalStates: ReadonlySet<ReceiptState> = new Set([
  *
  * @example
  * ```ts
- * import { isFinalState } from 'lifeline';
+ * import { isFinalState } from 'lifeline-ws';
  *
  * isFinalState('sent'); // false: it may yet be acked, delivered or unconfirmed
  * isFinalState('acked'); // true
@@ -106,7 +106,7 @@ export class WriteLedger {
  *
  * @example
  * ```ts
- * import { createConnection } from 'lifeline';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', ack: true });
  * const receipt = connection.send('hello');

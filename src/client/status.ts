@@ -1,8 +1,8 @@
 import type { SnapshotFrom } from 'xstate';
-import type { CloseInfo } from './classify-close.js';
-import { connectionStateOf } from './connection-state.js';
-import type { ConnectionMachine } from './machine.js';
-import { printable } from './printable.js';
+import type { CloseInfo } from '../core/close-policy.js';
+import { connectionStateOf } from '../core/connection-state.js';
+import type { ConnectionMachine } from '../core/machine.js';
+import { printable } from '../core/printable.js';
 
 /** The connection as a person sees it. */
 export type StatusState =
@@ -60,7 +60,7 @@ const stateToStatus = {
  *
  * @example
  * ```ts
- * import { createConnectionActor, statusOf } from 'lifeline';
+ * import { createConnectionActor, statusOf } from 'lifeline-ws';
  *
  * statusOf(createConnectionActor().getSnapshot()).state; // 'connecting'
  * ```
@@ -134,7 +134,7 @@ function secondsUntil(retryAt: number, now: number): string {
  *
  * @example
  * ```ts
- * import { formatStatus } from 'lifeline';
+ * import { formatStatus } from 'lifeline-ws';
  *
  * const status = {
  *   state: 'reconnecting',

@@ -1,19 +1,19 @@
 import { fromCallback } from 'xstate';
-import type { CloseDisposition } from './classify-close.js';
+import type { CloseDisposition } from '../core/close-policy.js';
+import { describeError } from '../core/describe-error.js';
+import { type LifelineError, UserCallbackError } from '../core/errors.js';
+import type { ConnectionEvent, DropEvent, TransportInput } from '../core/machine.js';
+import { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from '../core/retry-after.js';
+import { isOutgoing } from './delivery/outbox.js';
+import { WriteLedger } from './delivery/receipt.js';
+import { Liveness } from './liveness.js';
 import type {
   IncomingData,
   ResolvedConnectionOptions,
   WebSocketConstructor,
   WebSocketLike,
-} from './connection-options.js';
-import { parseSocketUrl, redactUrl } from './connection-options.js';
-import { describeError } from './describe-error.js';
-import { type LifelineError, UserCallbackError } from './errors.js';
-import { Liveness } from './liveness.js';
-import type { ConnectionEvent, DropEvent, TransportInput } from './machine.js';
-import { isOutgoing } from './outbox.js';
-import { WriteLedger } from './receipt.js';
-import { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from './retry-after.js';
+} from './options.js';
+import { parseSocketUrl, redactUrl } from './options.js';
 
 const connecting = 0;
 const open = 1;

@@ -96,8 +96,8 @@ async function listening(port: number, ms = 3000): Promise<void> {
  *
  * @example
  * ```ts
- * import { createConnection } from 'lifeline';
- * import { startInspector } from 'lifeline/inspect';
+ * import { createConnection } from 'lifeline-ws';
+ * import { startInspector } from 'lifeline-ws/inspect';
  *
  * const inspector = await startInspector();
  * console.error(`open ${inspector.page}`);

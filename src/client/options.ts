@@ -1,28 +1,28 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import { type BackoffOptions, resolveBackoffOptions } from './backoff.js';
-import { type Clock, systemClock } from './clock.js';
+import { type BackoffOptions, resolveBackoffOptions } from '../core/backoff.js';
+import { OptionTypeError } from '../core/errors.js';
 import {
   type ConnectionConfig,
   type ConnectionMachineInput,
   connectionMachineOptionNames,
   resolveConnectionConfig,
-} from './connection-config.js';
-import { OptionTypeError } from './errors.js';
-import type { HeartbeatTiming } from './liveness.js';
-import {
-  type OutboxOptions,
-  type OutgoingData,
-  type ResolvedOutboxOptions,
-  resolveOutboxOptions,
-} from './outbox.js';
-import type { SyncContext, SyncResult } from './sync-context.js';
+} from '../core/machine-config.js';
 import {
   checkFunction,
   checkNumber,
   checkOptionsObject,
   maxTimerDelay,
   prefixed,
-} from './validate.js';
+} from '../core/validate.js';
+import { type Clock, systemClock } from './clock.js';
+import {
+  type OutboxOptions,
+  type OutgoingData,
+  type ResolvedOutboxOptions,
+  resolveOutboxOptions,
+} from './delivery/outbox.js';
+import type { HeartbeatTiming } from './liveness.js';
+import type { SyncContext, SyncResult } from './sync-context.js';
 
 /** What `sync` may return: `{ ackedThrough }`, or nothing. */
 // biome-ignore lint/suspicious/noConfusingVoidType: an async function that returns nothing returns Promise<void>.
@@ -231,7 +231,7 @@ const maxEnvelopedId = Number.MAX_SAFE_INTEGER;
  *
  * @example
  * ```ts
- * import { jsonAck } from 'lifeline';
+ * import { jsonAck } from 'lifeline-ws';
  *
  * jsonAck.stamp('hello', 7); // '{"id":7,"data":"hello"}'
  * jsonAck.read('{"ack":7}'); // 7
@@ -297,7 +297,7 @@ export function parseSocketUrl(text: string): URL {
  *
  * @example
  * ```ts
- * import { redactUrl } from 'lifeline';
+ * import { redactUrl } from 'lifeline-ws';
  *
  * redactUrl('wss://me:secret@example.com/chat?token=abc'); // 'wss://me:***@example.com/chat?token=***'
  * ```
@@ -390,7 +390,7 @@ function optionalFunction<T extends (...args: never[]) => unknown>(name: string,
  *
  * @example
  * ```ts
- * import { resolveConnectionOptions } from 'lifeline';
+ * import { resolveConnectionOptions } from 'lifeline-ws';
  *
  * resolveConnectionOptions({ url: 'wss://example.com/chat' }).heartbeat?.interval; // 15000
  * resolveConnectionOptions({ url: 'ftp://example.com' }); // TypeError: `url` must be a ws:, wss:, http: or https: URL ...

@@ -23,7 +23,7 @@ export type ClassifyClose = (close: CloseInfo) => CloseDisposition;
  *
  * @example
  * ```ts
- * import { defaultClassifyClose, tryAgainLaterDelay } from 'lifeline';
+ * import { defaultClassifyClose, tryAgainLaterDelay } from 'lifeline-ws';
  *
  * defaultClassifyClose({ code: 1013, reason: '' }); // { action: 'retry-after', delay: tryAgainLaterDelay }
  * ```
@@ -63,7 +63,7 @@ function secondsNamedIn(reason: string): number | undefined {
  *
  * @example
  * ```ts
- * import { defaultClassifyClose } from 'lifeline';
+ * import { defaultClassifyClose } from 'lifeline-ws';
  *
  * defaultClassifyClose({ code: 1006, reason: '' }); // { action: 'retry' }
  * defaultClassifyClose({ code: 4401, reason: 'bad token' }); // { action: 'fatal' }
@@ -87,7 +87,7 @@ export const defaultClassifyClose: ClassifyClose = ({ code, reason, status }) =>
  *
  * @example
  * ```ts
- * import { isCloseDisposition } from 'lifeline';
+ * import { isCloseDisposition } from 'lifeline-ws';
  *
  * isCloseDisposition({ action: 'retry-after', delay: 3000 }); // true
  * isCloseDisposition({ action: 'maybe' }); // false
