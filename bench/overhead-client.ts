@@ -305,5 +305,5 @@ if (mode === 'throughput')
 else if (mode === 'idle') result = await idle(library, ports, Number(a));
 else if (mode === 'actor') result = actorRate();
 else throw new Error(`unknown mode ${mode}`);
-process.stdout.write(`${JSON.stringify(result)}\n`);
-process.exit(0);
+// Exits once the line is out: a pipe may take it in several writes.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compiled } from './support/compile.js';
 import { count, median, quantile, ratio } from './support/stats.js';
 import { now } from './support/time.js';
 import type { BenchResult, Goal } from './support/types.js';
@@ -20,9 +21,18 @@ const libraries = [
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-/** node with tsx, pinned to one CPU when `taskset` is there (client and server each get a core). */
+/**
+ * node, pinned to one CPU when `taskset` is there (client and server each get
+ * a core). A `.ts` script runs with tsx; the client runs compiled (see
+ * support/compile.ts).
+ */
 function node(cpu: number | null, args: string[]): ChildProcess {
-  const command = [process.execPath, '--import', 'tsx', ...args];
+  const script = args.find((arg) => !arg.startsWith('--')) ?? '';
+  const command = [
+    process.execPath,
+    ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []),
+    ...args,
+  ];
   const [file, ...rest] =
     hasTaskset && cpu !== null ? ['taskset', '-c', String(cpu), ...command] : command;
   return spawn(file as string, rest, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -37,7 +47,8 @@ function firstLine(child: ChildProcess): Promise<string> {
       const end = text.indexOf('\n');
       if (end >= 0) resolve(text.slice(0, end));
     });
-    child.on('exit', (code) => reject(new Error(`child exited with ${code} before answering`)));
+    // 'close', not 'exit': a child's last output may still be in the pipe when it exits.
+    child.on('close', (code) => reject(new Error(`child exited with ${code} before answering`)));
   });
 }
 
@@ -86,6 +97,7 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 export async function runOverhead(): Promise<BenchResult> {
   const started = now();
+  const client = await compiled('bench/overhead-client.ts');
   const server = node(0, [here('./overhead-server.ts')]);
   children.add(server);
   const ports = JSON.parse(await firstLine(server)) as { ws: number; io: number };
@@ -95,7 +107,7 @@ export async function runOverhead(): Promise<BenchResult> {
   let actor: { perSecond: number };
   try {
     throughput = (await runChild(1, [
-      here('./overhead-client.ts'),
+      client,
       'throughput',
       libraries.map((l) => l.id).join(','),
       ...portArgs,
@@ -110,7 +122,7 @@ export async function runOverhead(): Promise<BenchResult> {
         pair.map((library) =>
           runChild(null, [
             '--expose-gc',
-            here('./overhead-client.ts'),
+            client,
             'idle',
             library.id,
             ...portArgs,
@@ -122,7 +134,7 @@ export async function runOverhead(): Promise<BenchResult> {
         idle[library.id] = results[j] as Idle;
       });
     }
-    actor = (await runChild(1, [here('./overhead-client.ts'), 'actor'])) as { perSecond: number };
+    actor = (await runChild(1, [client, 'actor'])) as { perSecond: number };
   } finally {
     server.stdin?.end();
     server.kill();
@@ -216,6 +228,7 @@ export async function runOverhead(): Promise<BenchResult> {
       `Send: ${count(messages)} messages of 64 bytes in a loop through the library's send, timed until the server has counted them all. Receive: the server writes ${count(messages)} messages of 64 bytes, timed until the library's message listener has seen them all (raw ws converts each to a string, as lifeline and the WebSocket API deliver text).`,
       `Each library once per round, in a rotating order, ${rounds} rounds after one warm-up round, in one client process; ratios are per round against raw ws in the same round (median, interquartile range in brackets). Wall-clock time on this virtual machine is noisy (loopback TCP work in the kernel is not charged to the process), so client CPU time per message is shown too.`,
       `Idle: one process per library opens 10 connections (warm-up), measures, opens ${count(idleConnections)} more, waits 6 s (past lifeline's stableAfter and reconnecting-websocket's minUptime), runs the garbage collector and measures again; heap and RSS per connection are the differences divided by ${count(idleConnections)}. Idle CPU is that process's CPU over the next 3 s.`,
+      'The clients run compiled to plain JavaScript (esbuild, file by file, as the package is built); through tsx, which wraps every function in `__name()`, each closure would carry a property dictionary that neither the published package nor a bundle has.',
       "Actor: a connection actor on a simulated clock with a no-op transport takes DROP and RETRY in turn (each a transition that enters and leaves states, timers and the invoked transport); lifeline's live connection is then checked with an inspector: every actor event while the throughput traffic flows is counted.",
     ],
     tables: [
