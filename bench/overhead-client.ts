@@ -1,7 +1,8 @@
 /**
  * The client side of the overhead benchmark, one library per process:
  *   overhead-client.ts throughput <library,library...> <wsPort> <ioPort> <messages> <rounds>
- *   overhead-client.ts idle <library> <wsPort> <ioPort> <connections>
+ *   overhead-client.ts idle <library> <wsPort> <ioPort> <connections> [cpuMs]
+ *   overhead-client.ts heap lifeline <wsPort> <ioPort> <connections>
  *   overhead-client.ts actor
  * Each library is used directly, as an application would (no adapter), with
  * its defaults. Prints one JSON line on stdout.
@@ -19,6 +20,13 @@ import {
 } from '../src/core/machine.js';
 import { payload } from './overhead-shared.js';
 import { ReconnectingWebSocket } from './peers/reconnecting-websocket.js';
+import {
+  type Charges,
+  charge,
+  type OwnerRules,
+  perUnit,
+  takeSnapshot,
+} from './support/heap-snapshot.js';
 
 interface Direct {
   ready: Promise<void>;
@@ -234,7 +242,7 @@ async function throughput(libraries: string[], ports: Ports, n: number, rounds: 
   return { send, receive, machineEvents };
 }
 
-async function idle(library: string, ports: Ports, connections: number) {
+async function idle(library: string, ports: Ports, connections: number, cpuMs: number) {
   const connect = connectors[library] as Connector;
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
@@ -258,7 +266,7 @@ async function idle(library: string, ports: Ports, connections: number) {
   const after = process.memoryUsage();
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
-  await sleep(3000);
+  await sleep(cpuMs);
   const cpu = process.cpuUsage(cpuStart);
   const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallStart);
   for (const c of [...warm, ...open]) c.close();
@@ -267,6 +275,99 @@ async function idle(library: string, ports: Ports, connections: number) {
     rssPerConnection: (after.rss - before.rss) / connections,
     externalPerConnection: (after.external - before.external) / connections,
     cpuShare,
+  };
+}
+
+/** Who owns what in a lifeline connection: see bench/support/heap-snapshot.ts. */
+const lifelineOwners: OwnerRules = {
+  own(node) {
+    if (node.type === 'closure') {
+      const file = node.script ?? '';
+      // The sources as compiled under bench/.scratch/build/, or run as they are.
+      const source = /\/(src\/.+)\.[jt]s$/.exec(file)?.[1];
+      return source ? `closures of ${source}.ts` : undefined;
+    }
+    if (node.type !== 'object') return undefined;
+    switch (node.name) {
+      case 'LifelineConnection':
+        return 'connection object';
+      case 'Actor':
+        return node.property('id') === 'transport'
+          ? 'xstate: transport actor (invoked)'
+          : 'xstate: connection actor';
+      case 'Liveness':
+        return 'liveness';
+      case 'Outbox':
+        return 'outbox';
+      case 'WriteLedger':
+        return 'write ledger';
+      case 'Timeout':
+        return 'timers (Timeout)';
+      case 'WebSocket':
+      case 'Receiver':
+      case 'Sender':
+        return 'ws: WebSocket, Receiver, Sender';
+      case 'Socket':
+        return 'ws: net.Socket';
+      default:
+        return undefined;
+    }
+  },
+  held(_from, owner, edge) {
+    if (owner === 'xstate: connection actor') {
+      if (edge === 'system') return 'xstate: actor system';
+      if (edge === '_snapshot') return 'xstate: machine snapshot';
+    }
+    if (owner === 'xstate: transport actor (invoked)' && edge === '_snapshot') {
+      return 'xstate: transport snapshot';
+    }
+    if (owner === 'xstate: machine snapshot' && edge === 'context') return 'machine context';
+    if (owner === 'connection object') {
+      if (/Listeners$/.test(edge)) return 'listener sets';
+      if (edge === '#options') return 'resolved options';
+    }
+    return undefined;
+  },
+  fallback(node) {
+    if (node.type === 'closure') return 'other closures';
+    if (node.type === 'object') return `other: ${node.name}`;
+    return `other: (${node.type})`;
+  },
+};
+
+/**
+ * Heap snapshots before and after opening `connections` lifeline connections:
+ * what each part of a connection costs, per connection.
+ */
+async function heap(ports: Ports, connections: number) {
+  // HEAP_DETAIL=kind (or dominator) splits each part by the kinds of object in it.
+  const detail = process.env.HEAP_DETAIL as 'kind' | 'dominator' | undefined;
+  const connect = connectors.lifeline as Connector;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const settle = async () => {
+    for (let i = 0; i < 4; i += 1) {
+      gc();
+      await sleep(50);
+    }
+  };
+  const warm = Array.from({ length: 10 }, () => connect(ports));
+  await Promise.all(warm.map((c) => c.ready));
+  await sleep(500);
+  await settle();
+  const before: Charges = charge(await takeSnapshot(), lifelineOwners, detail);
+  await settle();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const open = Array.from({ length: connections }, () => connect(ports));
+  await Promise.all(open.map((c) => c.ready));
+  await sleep(6000);
+  await settle();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const after: Charges = charge(await takeSnapshot(), lifelineOwners, detail);
+  for (const c of [...warm, ...open]) c.close();
+  return {
+    heapPerConnection: (heapAfter - heapBefore) / connections,
+    owners: Object.fromEntries(perUnit(before, after, connections)),
   };
 }
 
@@ -302,7 +403,8 @@ const ports = { ws: Number(wsPort), io: Number(ioPort) };
 let result: unknown;
 if (mode === 'throughput')
   result = await throughput(library.split(','), ports, Number(a), Number(b));
-else if (mode === 'idle') result = await idle(library, ports, Number(a));
+else if (mode === 'idle') result = await idle(library, ports, Number(a), Number(b) || 3000);
+else if (mode === 'heap') result = await heap(ports, Number(a));
 else if (mode === 'actor') result = actorRate();
 else throw new Error(`unknown mode ${mode}`);
 // Exits once the line is out: a pipe may take it in several writes.

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { wakeCheckInterval } from '../src/client/liveness.js';
 import { compiled } from './support/compile.js';
 import { count, median, quantile, ratio } from './support/stats.js';
 import { now } from './support/time.js';
@@ -9,6 +12,12 @@ const messages = 200_000;
 const rounds = 6;
 const idleConnections = 1000;
 const heapGoal = 12 * 1024;
+/** The browser bundle of the status-page example, minified and gzipped, at most this many bytes. */
+const bundleGoal = 20_000;
+/** CPU of idle connections, at most this many times raw ws's. */
+const idleCpuGoal = 1.5;
+/** How long idle CPU is measured, in s. */
+const idleCpuSeconds = 5;
 
 const libraries = [
   { id: 'ws', label: 'ws (raw)' },
@@ -88,15 +97,95 @@ interface Idle {
   cpuShare: number;
 }
 
+interface HeapOwners {
+  heapPerConnection: number;
+  owners: Record<string, { bytes: number; objects: number }>;
+}
+
+interface Bundle {
+  minified: number;
+  gzipped: number;
+  /** Minified bytes per input: lifeline's files one by one, each package as one. */
+  inputs: { input: string; bytes: number }[];
+}
+
+/**
+ * The status-page example (examples/browser/main.ts) bundled for the browser
+ * as a user's bundler would: lifeline's sources and xstate, tree-shaken,
+ * minified; then gzip -9.
+ */
+export async function browserBundle(): Promise<Bundle> {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ['examples/browser/main.ts'],
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0]?.contents ?? new Uint8Array();
+  const bytesBy = new Map<string, number>();
+  for (const meta of Object.values(result.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+      const key = pkg ?? input;
+      bytesBy.set(key, (bytesBy.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return {
+    minified: output.length,
+    gzipped: gzipSync(output, { level: 9 }).length,
+    inputs: [...bytesBy]
+      .map(([input, bytes]) => ({ input, bytes }))
+      .filter((entry) => entry.bytes > 0)
+      .sort((a, b) => b.bytes - a.bytes),
+  };
+}
+
+/** The owners of the heap breakdown, largest first; owners below `floor` bytes go into one row. */
+function ownerRows(owners: HeapOwners['owners'], floor = 40): (string | number)[][] {
+  const entries = Object.entries(owners).sort((a, b) => b[1].bytes - a[1].bytes);
+  const shown = entries.filter(
+    ([owner, { bytes }]) => bytes >= floor && !owner.startsWith('other'),
+  );
+  const rest = entries.filter((entry) => !shown.includes(entry));
+  const restBytes = rest.reduce((sum, [, { bytes }]) => sum + bytes, 0);
+  const restObjects = rest.reduce((sum, [, { objects }]) => sum + objects, 0);
+  const total = entries.reduce((sum, [, { bytes }]) => sum + bytes, 0);
+  const row = (owner: string, bytes: number, objects: number) => [
+    owner,
+    `${(bytes / 1024).toFixed(2)} KiB`,
+    `${((bytes / total) * 100).toFixed(0)} %`,
+    objects.toFixed(1),
+  ];
+  return [
+    ...shown.map(([owner, { bytes, objects }]) => row(owner, bytes, objects)),
+    row(`other (${rest.length} kinds, none owned by a part above)`, restBytes, restObjects),
+    row(
+      'total',
+      total,
+      entries.reduce((sum, [, { objects }]) => sum + objects, 0),
+    ),
+  ];
+}
+
 /** Per round, baseline time / library time: the library's throughput as a share of raw ws's, paired. */
 function paired(runs: SendRun[], baseline: SendRun[], key: 'total' | 'cpu'): number[] {
   return runs.map((run, i) => (baseline[i] as SendRun)[key] / run[key]);
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
 
 export async function runOverhead(): Promise<BenchResult> {
   const started = now();
+  const bundle = await browserBundle();
   const client = await compiled('bench/overhead-client.ts');
   const server = node(0, [here('./overhead-server.ts')]);
   children.add(server);
@@ -105,6 +194,7 @@ export async function runOverhead(): Promise<BenchResult> {
   let throughput: Throughput;
   let idle: Record<string, Idle>;
   let actor: { perSecond: number };
+  let breakdown: HeapOwners;
   try {
     throughput = (await runChild(1, [
       client,
@@ -127,6 +217,7 @@ export async function runOverhead(): Promise<BenchResult> {
             library.id,
             ...portArgs,
             String(idleConnections),
+            String(idleCpuSeconds * 1000),
           ]),
         ),
       );
@@ -134,6 +225,15 @@ export async function runOverhead(): Promise<BenchResult> {
         idle[library.id] = results[j] as Idle;
       });
     }
+    // Where the heap goes: snapshots before and after, in a run of its own (snapshots take memory and time).
+    breakdown = (await runChild(null, [
+      '--expose-gc',
+      client,
+      'heap',
+      'lifeline',
+      ...portArgs,
+      String(idleConnections),
+    ])) as HeapOwners;
     actor = (await runChild(1, [client, 'actor'])) as { perSecond: number };
   } finally {
     server.stdin?.end();
@@ -181,7 +281,8 @@ export async function runOverhead(): Promise<BenchResult> {
       ratio(result.heapPerConnection / wsIdle.heapPerConnection),
       kib(result.rssPerConnection),
       kib(result.externalPerConnection),
-      `${(result.cpuShare * 100).toFixed(1)} %`,
+      percent(result.cpuShare),
+      ratio(result.cpuShare / wsIdle.cpuShare),
     ];
   });
   const lifeline = figures.find((f) => f.library.id === 'lifeline') as (typeof figures)[number];
@@ -191,6 +292,8 @@ export async function runOverhead(): Promise<BenchResult> {
   const sendCpu = median(lifeline.sendCpu);
   const receiveWall = median(lifeline.receiveWall);
   const receiveCpu = median(lifeline.receiveCpu);
+  const idleCpuRatio = lifelineIdle.cpuShare / wsIdle.cpuShare;
+  const xstateBytes = bundle.inputs.find((entry) => entry.input === 'xstate')?.bytes ?? 0;
   const goals: Goal[] = [
     {
       benchmark: 'overhead',
@@ -215,6 +318,20 @@ export async function runOverhead(): Promise<BenchResult> {
     },
     {
       benchmark: 'overhead',
+      goal: `CPU of ${count(idleConnections)} idle connections at most ${ratio(idleCpuGoal, 1)} raw ws's`,
+      measured: `${ratio(idleCpuRatio)} (${percent(lifelineIdle.cpuShare)} of a core; raw ws ${percent(wsIdle.cpuShare)})`,
+      met: idleCpuRatio <= idleCpuGoal,
+      whyMissed: `Each connection's heartbeat timer wakes every ${wakeCheckInterval} ms, to notice soon that the process slept: ${count(idleConnections)} connections wake ${count((idleConnections * 1000) / wakeCheckInterval)} times a second where raw ws sleeps.`,
+    },
+    {
+      benchmark: 'overhead',
+      goal: `browser bundle of the status-page example (examples/browser), minified and gzip -9, at most ${kb(bundleGoal)}`,
+      measured: `${kb(bundle.gzipped)} (${count(bundle.gzipped)} bytes; ${kb(bundle.minified)} minified, of which xstate ${kb(xstateBytes)})`,
+      met: bundle.gzipped <= bundleGoal,
+      whyMissed: `xstate's interpreter is ${kb(xstateBytes)} of the ${kb(bundle.minified)} minified; the rest is lifeline's own code (the table "Browser bundle" lists it file by file).`,
+    },
+    {
+      benchmark: 'overhead',
       goal: 'no per-message work goes through the actor',
       measured: `${throughput.machineEvents} actor events while ${count(messages)} messages went out and ${count(messages)} came in`,
       met: throughput.machineEvents === 0,
@@ -227,8 +344,10 @@ export async function runOverhead(): Promise<BenchResult> {
       `Client and server in separate processes${hasTaskset ? ', pinned to one CPU each with taskset' : ''}. The server completes real handshakes (ws; socket.io with its defaults, after its upgrade to WebSocket) and then works on raw TCP: it counts the client's frames without decoding them (reading in batches every 2 ms, as a busy server does) and sends pre-encoded frames in one write, so that the client's cost is what is measured.`,
       `Send: ${count(messages)} messages of 64 bytes in a loop through the library's send, timed until the server has counted them all. Receive: the server writes ${count(messages)} messages of 64 bytes, timed until the library's message listener has seen them all (raw ws converts each to a string, as lifeline and the WebSocket API deliver text).`,
       `Each library once per round, in a rotating order, ${rounds} rounds after one warm-up round, in one client process; ratios are per round against raw ws in the same round (median, interquartile range in brackets). Wall-clock time on this virtual machine is noisy (loopback TCP work in the kernel is not charged to the process), so client CPU time per message is shown too.`,
-      `Idle: one process per library opens 10 connections (warm-up), measures, opens ${count(idleConnections)} more, waits 6 s (past lifeline's stableAfter and reconnecting-websocket's minUptime), runs the garbage collector and measures again; heap and RSS per connection are the differences divided by ${count(idleConnections)}. Idle CPU is that process's CPU over the next 3 s.`,
+      `Idle: one process per library opens 10 connections (warm-up), measures, opens ${count(idleConnections)} more, waits 6 s (past lifeline's stableAfter and reconnecting-websocket's minUptime), runs the garbage collector and measures again; heap and RSS per connection are the differences divided by ${count(idleConnections)}. Idle CPU is that process's CPU over the next ${idleCpuSeconds} s, before lifeline's first heartbeat probes (due 15 s after opening); the processes run two at a time, raw ws next to lifeline.`,
+      `Heap by part: another process opens the same connections and takes a V8 heap snapshot (node:v8 getHeapSnapshot) before and after; every object is charged to the nearest owner that alone keeps it alive (its dominator): the xstate actors (the connection's and the invoked transport's), the actor system, the snapshots and the machine context (by the property that holds them), the liveness, the outbox, the write ledger, ws's WebSocket and net.Socket, timers, and closures by the source file that defines them. The difference between the two snapshots, divided by ${count(idleConnections)}, is the table.`,
       'The clients run compiled to plain JavaScript (esbuild, file by file, as the package is built); through tsx, which wraps every function in `__name()`, each closure would carry a property dictionary that neither the published package nor a bundle has.',
+      `Browser bundle: examples/browser/main.ts (the status page) bundled by esbuild for the browser, minified, ES2022, as a user's bundler would bundle the package (xstate included, ws left out by its browser field), then gzip -9 of the whole.`,
       "Actor: a connection actor on a simulated clock with a no-op transport takes DROP and RETRY in turn (each a transition that enters and leaves states, timers and the invoked transport); lifeline's live connection is then checked with an inspector: every actor event while the throughput traffic flows is counted.",
     ],
     tables: [
@@ -256,8 +375,33 @@ export async function runOverhead(): Promise<BenchResult> {
           'RSS / connection',
           'external / connection',
           'idle CPU',
+          'idle CPU vs ws',
         ],
         rows: idleRows,
+      },
+      {
+        title: `Heap per idle lifeline connection, by part (heap snapshots, ${count(idleConnections)} connections)`,
+        columns: ['part', 'heap / connection', 'share', 'objects / connection'],
+        rows: ownerRows(breakdown.owners),
+        notes: [
+          `Heap used per connection in that run: ${kib(breakdown.heapPerConnection)} (the idle table's figure comes from a run without snapshots). Objects are charged to the nearest part that alone keeps them alive (the dominator tree); "closures of" a file are its closures with their scopes.`,
+        ],
+      },
+      {
+        title:
+          'Browser bundle of the status-page example (esbuild, minified; gzip -9 of the whole)',
+        columns: ['input', 'minified bytes', 'share'],
+        rows: [
+          ...bundle.inputs
+            .slice(0, 12)
+            .map((entry) => [
+              entry.input,
+              count(entry.bytes),
+              `${((entry.bytes / bundle.minified) * 100).toFixed(0)} %`,
+            ]),
+          ['whole bundle, minified', count(bundle.minified), '100 %'],
+          ['whole bundle, minified + gzip -9', count(bundle.gzipped), ''],
+        ],
       },
       {
         title: 'The actor',
