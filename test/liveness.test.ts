@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { Clock } from '../src/client/clock.js';
 import {
+  frameCheckInterval,
   type HeartbeatTiming,
   Liveness,
   wakeCheckInterval,
@@ -13,20 +14,25 @@ import {
  * XState's SimulatedClock, plus a wall clock that can jump on its own. When a
  * laptop sleeps, the clock timers run on (monotonic) stands still while the
  * wall clock (`now()`) jumps: the next timer fires on schedule by the first,
- * far too late by the second. It also counts pending timers.
+ * far too late by the second. It also counts pending timers, timers fired and
+ * reads of the time.
  */
 class TestClock implements Clock {
   readonly timers = new SimulatedClock();
   readonly #pending = new Set<number>();
   #jumped = 0;
+  fired = 0;
+  reads = 0;
 
   now(): number {
+    this.reads += 1;
     return this.timers.now() + this.#jumped;
   }
 
   setTimeout(callback: () => void, ms: number): unknown {
     const handle: number = this.timers.setTimeout(() => {
       this.#pending.delete(handle);
+      this.fired += 1;
       callback();
     }, ms);
     this.#pending.add(handle);
@@ -78,17 +84,110 @@ function watch(given: HeartbeatTiming = timing) {
   return { clock, liveness, probes, deaths };
 }
 
+/** A liveness's own timer, plus its clock's wake check (one per clock, shared by every liveness on it). */
+const ownAndWakeCheck = 2;
+
 describe('Liveness on a busy socket', () => {
   it('never probes a socket that keeps receiving, and keeps a single timer', () => {
     const { clock, liveness, probes, deaths } = watch();
     for (let minute = 0; minute < 10 * 6; minute += 1) {
       clock.advance(9_999);
       liveness.touch();
-      expect(clock.pendingTimers).toBe(1);
+      expect(clock.pendingTimers).toBe(ownAndWakeCheck);
     }
     expect(clock.now()).toBe(599_940);
     expect(probes).toEqual([]);
     expect(deaths).toEqual([]);
+  });
+
+  it('does not read the clock per frame: frames are counted', () => {
+    const { clock, liveness } = watch();
+    clock.advanceTo(1_000);
+    const before = clock.reads;
+    for (let frame = 0; frame < 10_000; frame += 1) liveness.touch();
+    // The first frame after a quiet spell reads the time once; the others only count.
+    expect(clock.reads - before).toBe(1);
+  });
+
+  it('probes a socket that went quiet after a burst no earlier than `interval` after its last frame, and at most frameCheckInterval later', () => {
+    for (const lastFrame of [1_000, 1_001, 1_100, 1_249, 1_250, 1_251, 5_555]) {
+      const { clock, liveness, probes } = watch();
+      clock.advanceTo(1_000);
+      for (let at = 1_000; at <= lastFrame; at += 1) {
+        clock.advanceTo(at);
+        for (let frame = 0; frame < 3; frame += 1) liveness.touch();
+      }
+      clock.advanceTo(lastFrame + timing.interval - 1);
+      expect(probes, `last frame at ${lastFrame}`).toEqual([]);
+      clock.advance(frameCheckInterval + 1);
+      expect(probes, `last frame at ${lastFrame}`).toHaveLength(1);
+    }
+  });
+
+  it('counts the frames of a busy socket every frameCheckInterval, no more often', () => {
+    const { clock, liveness } = watch();
+    const fired = clock.fired;
+    for (let ms = 0; ms < 10_000; ms += 1) {
+      liveness.touch();
+      clock.advance(1);
+    }
+    const checks = (10_000 / frameCheckInterval) * 1 + 10_000 / wakeCheckInterval;
+    expect(clock.fired - fired).toBeLessThanOrEqual(checks + 2);
+  });
+});
+
+describe('Liveness of many idle sockets on one clock', () => {
+  it('shares one wake check; an idle socket wakes only for its heartbeat', () => {
+    const clock = new TestClock();
+    const sockets = 100;
+    const probes: number[] = [];
+    const deaths: string[] = [];
+    const all = Array.from({ length: sockets }, (_, i) => {
+      const liveness: Liveness = new Liveness(
+        clock,
+        timing,
+        // The peer answers every probe in the same millisecond.
+        () => {
+          probes.push(i);
+          liveness.touch();
+        },
+        (reason) => deaths.push(reason),
+      );
+      liveness.start();
+      return liveness;
+    });
+    expect(clock.pendingTimers).toBe(sockets + 1);
+    const minute = 60_000;
+    for (let ms = 0; ms < minute; ms += 1000) {
+      clock.advance(1000);
+    }
+    expect(deaths).toEqual([]);
+    expect(probes.length).toBeGreaterThanOrEqual(sockets * 5);
+    // Per socket and interval: the probe, and the count after its answer; plus the wake check's four a second.
+    const expected = sockets * 2 * (minute / timing.interval) + minute / wakeCheckInterval;
+    expect(clock.fired).toBeLessThanOrEqual(expected);
+    for (const liveness of all) liveness.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('wakes every socket of a clock that slept, and none of another clock', () => {
+    const slept = watch();
+    const other = watch();
+    const second = new Liveness(
+      slept.clock,
+      timing,
+      () => slept.probes.push(-1),
+      () => undefined,
+    );
+    second.start();
+    slept.clock.advanceTo(3_000);
+    other.clock.advanceTo(3_000);
+    slept.clock.sleep(600_000);
+    slept.clock.advance(wakeCheckInterval);
+    other.clock.advance(wakeCheckInterval);
+    expect(slept.probes).toHaveLength(2);
+    expect(other.probes).toEqual([]);
+    second.stop();
   });
 });
 
@@ -283,7 +382,7 @@ describe('Liveness when the event loop lags', () => {
     liveness.touch();
     clock.advance(timing.timeout + wakeCheckInterval);
     expect(deaths).toEqual([]);
-    expect(clock.pendingTimers).toBe(1);
+    expect(clock.pendingTimers).toBe(ownAndWakeCheck);
   });
 
   it('judges the extra probe on its timeout, however late that check runs', () => {
@@ -377,14 +476,42 @@ describe('Liveness.probeNow (the page became visible)', () => {
     clock.advance(1);
     expect(probes).toEqual([3_000, 3_100 + timing.interval]);
     expect(deaths).toEqual([]);
-    expect(clock.pendingTimers).toBe(1);
+    expect(clock.pendingTimers).toBe(ownAndWakeCheck);
+  });
+});
+
+describe('Liveness.checkWithin (writes to confirm)', () => {
+  it('runs a check, and the checked callback, within the delay on a quiet socket', () => {
+    const clock = new TestClock();
+    const checks: number[] = [];
+    const liveness = new Liveness(
+      clock,
+      timing,
+      () => undefined,
+      () => undefined,
+      (now) => checks.push(now),
+    );
+    liveness.start();
+    clock.advanceTo(1_000);
+    liveness.checkWithin(250);
+    liveness.checkWithin(400);
+    clock.advanceTo(5_000);
+    expect(checks).toEqual([1_250]);
+    // At once: the next time the clock's timers run.
+    liveness.checkWithin(0);
+    clock.advance(1);
+    expect(checks).toEqual([1_250, 5_001]);
+    // The heartbeat keeps its own time: the probe is still due `interval` after start.
+    clock.advanceTo(timing.interval);
+    expect(checks).toEqual([1_250, 5_001, timing.interval]);
+    liveness.stop();
   });
 });
 
 describe('Liveness.stop', () => {
-  it('clears the timer: no probe and no death afterwards', () => {
+  it('clears its timer, and the wake check of its clock with the last liveness: no probe and no death afterwards', () => {
     const { clock, liveness, probes, deaths } = watch();
-    expect(clock.pendingTimers).toBe(1);
+    expect(clock.pendingTimers).toBe(ownAndWakeCheck);
     liveness.stop();
     expect(clock.pendingTimers).toBe(0);
     clock.advance(60_000);

@@ -188,6 +188,21 @@ describe('WriteLedger', () => {
     expect(states(receipts)).toEqual(['delivered', 'unconfirmed', 'unconfirmed']);
   });
 
+  it('calls onUnpinged at the first write after the latest ping, once until the next ping', () => {
+    const ledger = new WriteLedger();
+    let calls = 0;
+    ledger.onUnpinged = () => {
+      calls += 1;
+    };
+    ledger.record(new Receipt(1), 'x');
+    ledger.record(new Receipt(2), 'x');
+    expect(calls).toBe(1);
+    ledger.pingedThrough = ledger.written;
+    ledger.record(new Receipt(3), 'x');
+    ledger.record(new Receipt(4), 'x');
+    expect(calls).toBe(2);
+  });
+
   it('never moves confirmThrough backwards', () => {
     const { ledger, receipts } = written(3);
     ledger.confirmThrough(3);

@@ -8,20 +8,50 @@ export interface HeartbeatTiming {
   timeout: number;
 }
 
-/** Between two checks, so that a process that slept is noticed soon after it wakes. */
+/** Between two wake checks, so that a process that slept is noticed soon after it wakes. */
 export const wakeCheckInterval = 250;
 /** A check this late (wall clock) means the process was asleep, not busy. */
 export const wakeThreshold = 2000;
 /** After waking, a probe must be answered this fast, in ms. */
 export const wakeProbeTimeout = 500;
+/**
+ * While frames keep arriving, how often a socket's frames are counted, in ms:
+ * a probe goes out at most this much later than `interval` after the last
+ * frame (exactly `interval` after a lone frame, such as a probe's answer).
+ */
+export const frameCheckInterval = 250;
 /** A check later than this may have starved I/O: it sends one more probe before judging. */
 const lagTolerance = 100;
 
+/** Nothing since `aliveAt`: the timer is due when the socket has been quiet for `interval`. */
+const quiet = 0;
+/** Frames are arriving: the timer counts them every `frameCheckInterval`. */
+const busy = 1;
+/** A probe is out: the timer is due at its timeout. */
+const probing = 2;
+/** What the socket's timer waits for. */
+type Phase = typeof quiet | typeof busy | typeof probing;
+
+/** The one wake check of a clock, shared by every liveness running on it. */
+interface WakeCheck {
+  readonly members: Set<Liveness>;
+  timer: unknown;
+  dueAt: number;
+}
+
 /**
- * The liveness clock of one socket. Inbound frames only record a time (no
- * timer is touched per frame); one timer, re-armed when it fires, probes a
- * quiet socket, declares it dead when a probe goes unanswered, and probes at
- * once when the wall clock shows the process slept.
+ * The liveness clock of one socket. An inbound frame only bumps a counter (the
+ * first one after a quiet spell or a probe also reads the clock). The
+ * socket's one timer is armed for its next deadline only: the probe of a
+ * quiet socket, the timeout of a probe, or, while frames arrive, a count of
+ * them every `frameCheckInterval`. An idle socket's timer fires once per
+ * heartbeat `interval`.
+ *
+ * A process that slept (a laptop's lid, a frozen tab) is noticed by one wake
+ * check per clock, shared by every liveness on it: a single timer, every
+ * `wakeCheckInterval`, that finds itself far later than due; each socket then
+ * probes at once, with a short timeout. The check stops with the last
+ * liveness on its clock.
  *
  * Timers can run late (a busy event loop, a background tab clamped to one
  * wake-up per second or per minute). A check that runs late may find a reply
@@ -31,22 +61,33 @@ const lagTolerance = 100;
  * whose replies arrive is never declared dead because the timers were late.
  */
 export class Liveness {
+  static readonly #wakeChecks = new Map<Clock, WakeCheck>();
+
   readonly #clock: Clock;
   readonly #timing: HeartbeatTiming;
   readonly #probe: () => void;
   readonly #dead: (reason: string) => void;
-  readonly #checked: (now: number) => void;
-  #lastInbound = 0;
-  /** Frames seen: a probe is answered by a frame that came after it, even within the same millisecond. */
+  readonly #checked: ((now: number) => void) | undefined;
+  readonly #onTimer = () => this.#check();
+  #phase: Phase = quiet;
+  /** Frames seen. */
   #inbound = 0;
-  #inboundAtProbe = 0;
-  #probeSentAt: number | null = null;
+  /** The frame count that needs the clock read (the first after a quiet spell or a probe); -1 while busy. */
+  #watchFor = -1;
+  /** The frame count at the last check. */
+  #counted = 0;
+  /** When the socket was last known alive: frames arrived until then. */
+  #aliveAt = 0;
+  #probeSentAt = 0;
   #probeTimeout = 0;
   #probeReason = 'heartbeat timeout';
   /** The outstanding probe is judged on its timeout whatever the lateness of the check. */
   #probeIsFinal = false;
+  /** A check asked for by `checkWithin`, on the clock's time line; Infinity when none. */
+  #checkAt = Number.POSITIVE_INFINITY;
   #timer: unknown;
   #dueAt = 0;
+  #started = false;
   /** stop() may be called from inside a probe or the dead callback: nothing re-arms after it. */
   #stopped = false;
 
@@ -59,7 +100,7 @@ export class Liveness {
     timing: HeartbeatTiming,
     probe: () => void,
     dead: (reason: string) => void,
-    checked: (now: number) => void = () => undefined,
+    checked?: (now: number) => void,
   ) {
     this.#clock = clock;
     this.#timing = timing;
@@ -69,20 +110,25 @@ export class Liveness {
   }
 
   start(): void {
-    this.#lastInbound = this.#clock.now();
-    this.#arm(this.#lastInbound);
+    if (this.#started || this.#stopped) return;
+    this.#started = true;
+    const now = this.#clock.now();
+    this.#quiet(now);
+    this.#arm(now);
+    Liveness.#join(this);
   }
 
   stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#stopped = true;
+    if (this.#started) Liveness.#leave(this);
   }
 
-  /** Something arrived: the socket is alive. Called per inbound frame, so it only stores a time. */
+  /** Something arrived: the socket is alive. Called per inbound frame: it only counts, but for the first after a quiet spell. */
   touch(): void {
-    this.#lastInbound = this.#clock.now();
-    this.#inbound += 1;
+    if (++this.#inbound === this.#watchFor) this.#woken();
   }
 
   /**
@@ -90,27 +136,47 @@ export class Liveness {
    * again: its timers may have been throttled while it was hidden).
    */
   probeNow(): void {
-    if (this.#stopped || this.#probeSentAt !== null) return;
+    if (!this.#started || this.#stopped || this.#phase === probing) return;
     const now = this.#clock.now();
     this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
-    if (this.#stopped) return;
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#arm(now);
+    this.#rearm(now);
   }
 
-  #arm(now: number): void {
+  /** Runs a check (and the `checked` callback) within `delay` ms, sooner than the heartbeat would. */
+  checkWithin(delay: number): void {
+    if (!this.#started || this.#stopped) return;
+    const now = this.#clock.now();
+    const at = now + Math.max(0, delay);
+    if (at >= this.#checkAt) return;
+    this.#checkAt = at;
+    if (at < this.#dueAt) this.#rearm(now);
+  }
+
+  /** The first frame after a quiet spell or a probe: alive now, and frames are counted from here. */
+  #woken(): void {
     if (this.#stopped) return;
-    const deadline =
-      this.#probeSentAt === null
-        ? this.#lastInbound + this.#timing.interval
-        : this.#probeSentAt + this.#probeTimeout;
-    this.#dueAt = Math.max(now, Math.min(now + wakeCheckInterval, deadline));
-    this.#timer = this.#clock.setTimeout(() => this.#check(), this.#dueAt - now);
+    const now = this.#clock.now();
+    this.#busy(now);
+    this.#rearm(now);
+  }
+
+  #quiet(now: number): void {
+    this.#phase = quiet;
+    this.#aliveAt = now;
+    this.#watchFor = this.#inbound + 1;
+  }
+
+  #busy(now: number): void {
+    this.#phase = busy;
+    this.#aliveAt = now;
+    this.#counted = this.#inbound;
+    this.#watchFor = -1;
   }
 
   #sendProbe(now: number, timeout: number, reason: string, final: boolean): void {
+    this.#phase = probing;
     this.#probeSentAt = now;
-    this.#inboundAtProbe = this.#inbound;
+    this.#watchFor = this.#inbound + 1;
     this.#probeTimeout = timeout;
     this.#probeReason = reason;
     this.#probeIsFinal = final;
@@ -121,35 +187,101 @@ export class Liveness {
     }
   }
 
+  #rearm(now: number): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#arm(now);
+  }
+
+  #arm(now: number): void {
+    if (this.#stopped) return;
+    let deadline: number;
+    if (this.#phase === probing) deadline = this.#probeSentAt + this.#probeTimeout;
+    else if (this.#phase === busy) {
+      deadline = now + Math.min(frameCheckInterval, this.#timing.interval);
+    } else deadline = this.#aliveAt + this.#timing.interval;
+    this.#dueAt = Math.max(now, Math.min(deadline, this.#checkAt));
+    this.#timer = this.#clock.setTimeout(this.#onTimer, this.#dueAt - now);
+  }
+
   #check(): void {
     this.#timer = undefined;
     const now = this.#clock.now();
     const lateBy = now - this.#dueAt;
-    const slept = lateBy > wakeThreshold;
-    if (this.#probeSentAt !== null && this.#inbound > this.#inboundAtProbe) {
-      this.#probeSentAt = null;
-    }
-    if (this.#probeSentAt !== null && now >= this.#probeSentAt + this.#probeTimeout) {
-      if (this.#probeIsFinal || lateBy <= lagTolerance) {
-        this.#dead(this.#probeReason);
-        return;
-      }
-      if (slept) {
-        this.#sendProbe(now, this.#wakeTimeout(), 'no reply after wake', true);
-      } else {
+    if (now >= this.#checkAt) this.#checkAt = Number.POSITIVE_INFINITY;
+    if (lateBy > wakeThreshold) {
+      this.#slept(now);
+    } else if (this.#phase === probing) {
+      if (now >= this.#probeSentAt + this.#probeTimeout) {
+        if (this.#probeIsFinal || lateBy <= lagTolerance) {
+          this.stop();
+          this.#dead(this.#probeReason);
+          return;
+        }
         this.#sendProbe(now, this.#probeTimeout, this.#probeReason, true);
       }
-    } else if (slept && !(this.#probeSentAt !== null && this.#probeIsFinal)) {
-      this.#sendProbe(now, this.#wakeTimeout(), 'no reply after wake', true);
-    } else if (this.#probeSentAt === null && now - this.#lastInbound >= this.#timing.interval) {
+    } else if (this.#phase === busy) {
+      // Frames since the last count: alive until now, keep counting. None: quiet since the last.
+      if (this.#inbound !== this.#counted) this.#busy(now);
+      else this.#quiet(this.#aliveAt);
+    } else if (now - this.#aliveAt >= this.#timing.interval) {
       this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
     }
     if (this.#stopped) return;
-    this.#checked(now);
+    this.#checked?.(now);
+    if (this.#stopped || this.#timer !== undefined) return;
     this.#arm(now);
   }
 
-  #wakeTimeout(): number {
-    return Math.min(wakeProbeTimeout, this.#timing.timeout);
+  /** The process slept: probe at once with a short timeout, unless a final probe is already out. */
+  #slept(now: number): void {
+    if (this.#phase === probing && this.#probeIsFinal) {
+      // Judged by its own timeout: a sleep does not cancel it.
+      if (now >= this.#probeSentAt + this.#probeTimeout) {
+        this.stop();
+        this.#dead(this.#probeReason);
+      }
+      return;
+    }
+    const timeout = Math.min(wakeProbeTimeout, this.#timing.timeout);
+    this.#sendProbe(now, timeout, 'no reply after wake', true);
+  }
+
+  static #join(liveness: Liveness): void {
+    const clock = liveness.#clock;
+    let check = Liveness.#wakeChecks.get(clock);
+    if (!check) {
+      check = { members: new Set(), timer: undefined, dueAt: 0 };
+      Liveness.#wakeChecks.set(clock, check);
+      Liveness.#armWakeCheck(clock, check, clock.now());
+    }
+    check.members.add(liveness);
+  }
+
+  static #leave(liveness: Liveness): void {
+    const clock = liveness.#clock;
+    const check = Liveness.#wakeChecks.get(clock);
+    if (!check?.members.delete(liveness) || check.members.size > 0) return;
+    Liveness.#wakeChecks.delete(clock);
+    if (check.timer !== undefined) clock.clearTimeout(check.timer);
+    check.timer = undefined;
+  }
+
+  static #armWakeCheck(clock: Clock, check: WakeCheck, now: number): void {
+    check.dueAt = now + wakeCheckInterval;
+    check.timer = clock.setTimeout(() => Liveness.#wakeCheck(clock, check), wakeCheckInterval);
+  }
+
+  static #wakeCheck(clock: Clock, check: WakeCheck): void {
+    check.timer = undefined;
+    const now = clock.now();
+    if (now - check.dueAt > wakeThreshold) {
+      for (const liveness of check.members) {
+        if (liveness.#stopped) continue;
+        liveness.#slept(now);
+        if (!liveness.#stopped) liveness.#rearm(now);
+      }
+    }
+    if (Liveness.#wakeChecks.get(clock) === check) Liveness.#armWakeCheck(clock, check, now);
   }
 }

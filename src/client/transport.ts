@@ -26,6 +26,8 @@ const closeGrace = 1000;
  * long on a healthy socket, however busy the socket is.
  */
 export const receiptConfirmInterval = 1000;
+/** How soon after a write that no ping covers a check may ping for it, in ms (writes made meanwhile share the ping). */
+const receiptConfirmDelay = 250;
 
 /** One socket's life, as the connection sees it. */
 export interface SocketSession {
@@ -157,8 +159,6 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
       | (Pick<DropEvent, 'retryAfter' | 'retryAfterPrecision'> & { status: number })
       | undefined;
     let socketError: unknown;
-    /** The writes the latest ping was sent after. */
-    let confirmPingedThrough = 0;
     let lastConfirmPing = Number.NEGATIVE_INFINITY;
 
     const drop = (event: Omit<DropEvent, 'type'>) => {
@@ -173,21 +173,25 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
 
     /** A ping that carries the number of writes before it: its pong confirms them. */
     const ping = (target: WebSocketLike) => {
-      confirmPingedThrough = ledger.written;
+      ledger.pingedThrough = ledger.written;
       target.ping?.(String(ledger.written));
     };
 
+    /** Called on each heartbeat check: pings for writes no ping covers yet, at most once per receiptConfirmInterval. */
     const confirmWrites = (now: number) => {
       if (!socket || socket.readyState !== open || !socket.ping) return;
-      if (
-        ledger.written <= confirmPingedThrough ||
-        now - lastConfirmPing < receiptConfirmInterval
-      ) {
+      if (ledger.written <= ledger.pingedThrough) return;
+      const wait = lastConfirmPing + receiptConfirmInterval - now;
+      if (wait > 0) {
+        liveness?.checkWithin(wait);
         return;
       }
       lastConfirmPing = now;
       ping(socket);
     };
+
+    // A write that no ping covers: a check soon (a quiet socket's heartbeat may be far off) pings for it.
+    ledger.onUnpinged = () => liveness?.checkWithin(receiptConfirmDelay);
 
     const probe = () => {
       if (!socket || socket.readyState !== open) return;
