@@ -442,8 +442,8 @@ export function checkMirror(steps = 300, jitter?: Jitter): { steps: number; mism
     actors: { transport: fromCallback<ConnectionEvent, TransportInput>(() => undefined) },
   });
   const actor = createConnectionActor(
-    { backoff, now: () => clock.now(), connectTimeout: maxTimerDelay },
-    { clock, logic },
+    { backoff, clock, connectTimeout: maxTimerDelay },
+    { logic },
   ).start();
   actor.send({ type: 'START' });
   const mirror = lifelineRun(1, seededRandom(7), jitter);

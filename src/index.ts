@@ -1,4 +1,3 @@
-export { type Clock, systemClock } from './client/clock.js';
 export {
   type Connection,
   createConnection,
@@ -50,6 +49,7 @@ export {
   type ResolvedBackoffOptions,
   resolveBackoffOptions,
 } from './core/backoff.js';
+export { type Clock, systemClock } from './core/clock.js';
 export {
   type ClassifyClose,
   type CloseDisposition,

@@ -1,5 +1,5 @@
-import { type Actor, createActor, type SnapshotFrom } from 'xstate';
-import { isCloseDisposition } from '../core/close-policy.js';
+import { type Actor, createActor } from 'xstate';
+import { type CloseInfo, isCloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
 import {
   FatalCloseError,
@@ -8,8 +8,12 @@ import {
   SyncFailedError,
   UserCallbackError,
 } from '../core/errors.js';
-import { abnormalClosure, type ConnectionMachine, syncTimeoutReason } from '../core/machine.js';
-import { type ConnectionConfig, resolveConnectionConfig } from '../core/machine-config.js';
+import {
+  abnormalClosure,
+  type ConnectionContext,
+  type ConnectionMachine,
+} from '../core/machine.js';
+import { type ConnectionConfig, withClock } from '../core/machine-config.js';
 import { checkCloseArguments } from './check-close.js';
 import { Delivery } from './delivery/delivery.js';
 import type { OutgoingData } from './delivery/outbox.js';
@@ -30,8 +34,6 @@ import type { SocketSession } from './transport.js';
 import { watchNetwork } from './watch-network.js';
 
 export type { SubscribeOptions } from './status-publisher.js';
-
-type ConnectionSnapshot = SnapshotFrom<ConnectionMachine>;
 
 /**
  * A WebSocket that stays alive: the handle `createConnection` returns.
@@ -110,9 +112,13 @@ class LifelineConnection implements Connection {
       ended: (session) => {
         if (this.#session === session) this.#session = null;
       },
-      closeRequest: () => this.#closeRequest,
-      wokeToDeadSocket: () => queueMicrotask(() => this.actor.send({ type: 'RETRY' })),
+      closeRequest: () => this.actor.getSnapshot().context.closeRequest,
       report,
+      reportFailure: (context) => this.#reportFailure(context),
+      reportSyncTimeout: ({ config }) => {
+        const detail = `sync did not finish within syncTimeout (${config.syncTimeout} ms)`;
+        report(new SyncFailedError(detail, true));
+      },
       refusedAsTooLarge: (session) => this.#delivery.refusedAsTooLarge(session),
       sync: (input, signal) => {
         const session = this.#session;
@@ -127,13 +133,8 @@ class LifelineConnection implements Connection {
       hold: () => this.#delivery.hold(),
     });
     this.#statuses = new StatusPublisher(() => this.status);
-    let previous = this.actor.getSnapshot();
     this.actor.subscribe({
-      next: (snapshot) => {
-        this.#reportGivingUp(previous, snapshot);
-        previous = snapshot;
-        this.#statuses.publish();
-      },
+      next: () => this.#statuses.publish(),
       error: (error) => {
         this.#report(
           new LifelineError(
@@ -154,31 +155,14 @@ class LifelineConnection implements Connection {
     }
   }
 
-  /** Reports what the machine gave up on in this step: a fatal close, the last attempt, a sync that timed out. */
-  #reportGivingUp(before: ConnectionSnapshot, after: ConnectionSnapshot): void {
-    const close = after.context.lastClose;
-    if (after.value === 'failed' && before.value !== 'failed') {
-      if (after.context.failure === 'fatal-close') {
-        const options = close?.status === undefined ? {} : { status: close.status };
-        this.#report(
-          new FatalCloseError(close?.code ?? abnormalClosure, close?.reason ?? '', options),
-        );
-      } else {
-        this.#report(new RetriesExhaustedError(after.context.attempt, close));
-      }
-    }
-    const syncTimedOut =
-      before.matches({ session: { connected: 'syncing' } }) &&
-      !after.matches({ session: { connected: 'syncing' } }) &&
-      close !== before.context.lastClose &&
-      close?.reason === syncTimeoutReason;
-    if (syncTimedOut) {
-      this.#report(
-        new SyncFailedError(
-          `sync did not finish within syncTimeout (${this.#options.machine.syncTimeout} ms)`,
-          true,
-        ),
-      );
+  /** The machine entered `failed`: a fatal close, or the last attempt failed. */
+  #reportFailure({ failure, lastClose, attempt }: ConnectionContext): void {
+    if (failure === 'fatal-close') {
+      const options = lastClose?.status === undefined ? {} : { status: lastClose.status };
+      const code = lastClose?.code ?? abnormalClosure;
+      this.#report(new FatalCloseError(code, lastClose?.reason ?? '', options));
+    } else {
+      this.#report(new RetriesExhaustedError(attempt, lastClose));
     }
   }
 
@@ -193,13 +177,13 @@ class LifelineConnection implements Connection {
     const { random } = config.backoff;
     const { classifyClose } = config;
     const isDraw = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1;
-    return resolveConnectionConfig({
+    return withClock(config.clock, {
       ...config,
-      backoff: {
+      backoff: Object.freeze({
         ...config.backoff,
         random: () => this.#watched('random', random, isDraw, 'not a number in [0, 1)'),
-      },
-      classifyClose: (close) =>
+      }),
+      classifyClose: (close: CloseInfo) =>
         this.#watched(
           'classifyClose',
           () => classifyClose(close),

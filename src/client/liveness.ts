@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 
 /** How the transport tells a live socket from a dead one. */
 export interface HeartbeatTiming {
@@ -14,6 +14,10 @@ export const wakeCheckInterval = 250;
 export const wakeThreshold = 2000;
 /** After waking, a probe must be answered this fast, in ms. */
 export const wakeProbeTimeout = 500;
+/** Why a socket whose heartbeat probe went unanswered was dropped. */
+export const heartbeatTimeoutReason = 'heartbeat timeout';
+/** Why a socket that did not answer the probe sent on waking was dropped. */
+export const wakeProbeReason = 'no reply after wake';
 /** A check later than this may have starved I/O: it sends one more probe before judging. */
 const lagTolerance = 100;
 
@@ -34,7 +38,7 @@ export class Liveness {
   readonly #clock: Clock;
   readonly #timing: HeartbeatTiming;
   readonly #probe: () => void;
-  readonly #dead: (reason: string) => void;
+  readonly #dead: (reason: string, woke: boolean) => void;
   readonly #checked: (now: number) => void;
   #lastInbound = 0;
   /** Frames seen: a probe is answered by a frame that came after it, even within the same millisecond. */
@@ -42,7 +46,7 @@ export class Liveness {
   #inboundAtProbe = 0;
   #probeSentAt: number | null = null;
   #probeTimeout = 0;
-  #probeReason = 'heartbeat timeout';
+  #probeReason = heartbeatTimeoutReason;
   /** The outstanding probe is judged on its timeout whatever the lateness of the check. */
   #probeIsFinal = false;
   #timer: unknown;
@@ -58,7 +62,7 @@ export class Liveness {
     clock: Clock,
     timing: HeartbeatTiming,
     probe: () => void,
-    dead: (reason: string) => void,
+    dead: (reason: string, woke: boolean) => void,
     checked: (now: number) => void = () => undefined,
   ) {
     this.#clock = clock;
@@ -92,7 +96,7 @@ export class Liveness {
   probeNow(): void {
     if (this.#stopped || this.#probeSentAt !== null) return;
     const now = this.#clock.now();
-    this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
+    this.#sendProbe(now, this.#timing.timeout, heartbeatTimeoutReason, false);
     if (this.#stopped) return;
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#arm(now);
@@ -131,18 +135,18 @@ export class Liveness {
     }
     if (this.#probeSentAt !== null && now >= this.#probeSentAt + this.#probeTimeout) {
       if (this.#probeIsFinal || lateBy <= lagTolerance) {
-        this.#dead(this.#probeReason);
+        this.#dead(this.#probeReason, this.#probeReason === wakeProbeReason);
         return;
       }
       if (slept) {
-        this.#sendProbe(now, this.#wakeTimeout(), 'no reply after wake', true);
+        this.#sendProbe(now, this.#wakeTimeout(), wakeProbeReason, true);
       } else {
         this.#sendProbe(now, this.#probeTimeout, this.#probeReason, true);
       }
     } else if (slept && !(this.#probeSentAt !== null && this.#probeIsFinal)) {
-      this.#sendProbe(now, this.#wakeTimeout(), 'no reply after wake', true);
+      this.#sendProbe(now, this.#wakeTimeout(), wakeProbeReason, true);
     } else if (this.#probeSentAt === null && now - this.#lastInbound >= this.#timing.interval) {
-      this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
+      this.#sendProbe(now, this.#timing.timeout, heartbeatTimeoutReason, false);
     }
     if (this.#stopped) return;
     this.#checked(now);

@@ -1,5 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { type BackoffOptions, resolveBackoffOptions } from '../core/backoff.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import { OptionTypeError } from '../core/errors.js';
 import {
   type ConnectionConfig,
@@ -14,7 +15,6 @@ import {
   maxTimerDelay,
   prefixed,
 } from '../core/validate.js';
-import { type Clock, systemClock } from './clock.js';
 import {
   type OutboxOptions,
   type OutgoingData,
@@ -109,7 +109,7 @@ export interface AckOptions {
 }
 
 /** Everything `createConnection` accepts. */
-export interface ConnectionOptions extends Omit<ConnectionMachineInput, 'now'> {
+export interface ConnectionOptions extends ConnectionMachineInput {
   /**
    * The server: a `ws:`/`wss:` URL, or a function (sync or async) called
    * before every attempt, so a token can be refreshed.
@@ -167,11 +167,6 @@ export interface ConnectionOptions extends Omit<ConnectionMachineInput, 'now'> {
    */
   messageId?: (data: IncomingData) => string | number | undefined;
   /**
-   * The clock for timers, heartbeat and status. Tests pass a simulated one.
-   * @default systemClock
-   */
-  clock?: Clock;
-  /**
    * Randomness for jitter, when `backoff.random` is not given.
    * @default Math.random
    */
@@ -205,7 +200,7 @@ export interface ResolvedConnectionOptions {
 }
 
 const connectionOptionNames = [
-  ...connectionMachineOptionNames.filter((name) => name !== 'now'),
+  ...connectionMachineOptionNames,
   'url',
   'protocols',
   'WebSocket',
@@ -217,7 +212,6 @@ const connectionOptionNames = [
   'maxMessageSize',
   'ack',
   'messageId',
-  'clock',
   'random',
   'inspect',
   'watchNetwork',
@@ -410,11 +404,14 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   const given = checkOptionsObject('', options, connectionOptionNames);
   if (!('url' in given))
     throw new OptionTypeError('url', 'a URL or a function returning one', undefined);
-  const clock = resolveClock(given.clock);
   const random = optionalFunction<() => number>('random', given.random);
   const backoff = { ...((given.backoff ?? {}) as BackoffOptions) };
   if (random && backoff.random === undefined) backoff.random = random;
-  resolveBackoffOptions(backoff, 'backoff');
+  const machineInput: Record<string, unknown> = { backoff };
+  for (const name of connectionMachineOptionNames) {
+    if (name !== 'backoff' && given[name] !== undefined) machineInput[name] = given[name];
+  }
+  const machine = resolveConnectionConfig(machineInput as ConnectionMachineInput);
   const protocols = checkProtocols(given.protocols);
   const binaryType = given.binaryType;
   if (binaryType !== undefined && typeof binaryType !== 'string') {
@@ -430,12 +427,6 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   const watchNetwork = given.watchNetwork ?? true;
   if (typeof watchNetwork !== 'boolean') {
     throw new OptionTypeError('watchNetwork', 'a boolean', watchNetwork);
-  }
-  const machineInput: ConnectionMachineInput = { now: () => clock.now(), backoff };
-  for (const name of connectionMachineOptionNames) {
-    if (name !== 'now' && name !== 'backoff' && given[name] !== undefined) {
-      (machineInput as Record<string, unknown>)[name] = given[name];
-    }
   }
   return {
     url: checkUrl(given.url),
@@ -459,26 +450,11 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     ),
     ack: resolveAck(given.ack),
     messageId: optionalFunction('messageId', given.messageId),
-    clock,
+    clock: machine.clock,
     inspect: resolveInspect(given.inspect),
     watchNetwork,
-    machine: resolveConnectionConfig(machineInput),
+    machine,
   };
-}
-
-function resolveClock(value: unknown): Clock {
-  if (value === undefined) return systemClock;
-  const clock = value as Partial<Clock>;
-  for (const method of ['now', 'setTimeout', 'clearTimeout'] as const) {
-    if (typeof value !== 'object' || value === null || typeof clock[method] !== 'function') {
-      throw new OptionTypeError(
-        prefixed('clock', method),
-        'a function (a clock has now, setTimeout and clearTimeout)',
-        typeof value === 'object' && value !== null ? clock[method] : value,
-      );
-    }
-  }
-  return clock as Clock;
 }
 
 function resolveInspect(value: unknown): ConnectionOptions['inspect'] {

@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import { connectionMachine, type SyncInput } from '../core/machine.js';
+import { type ConnectionContext, connectionMachine, type SyncInput } from '../core/machine.js';
 import type { SyncResult } from './sync-context.js';
 import { type ActorLookup, type TransportBinding, transportLogic } from './transport.js';
 
@@ -8,6 +8,10 @@ export interface ConnectionRuntime extends TransportBinding {
   sync(input: SyncInput, signal: AbortSignal): Promise<SyncResult | undefined>;
   flush(): void;
   hold(): void;
+  /** The machine entered `failed`: tell the user why. */
+  reportFailure(context: ConnectionContext): void;
+  /** `sync` ran past `syncTimeout`. */
+  reportSyncTimeout(context: ConnectionContext): void;
 }
 
 /** The system id of every connection's root actor: each connection's actors form their own system. */
@@ -43,5 +47,7 @@ export const connectionLogic = connectionMachine.provide({
   actions: {
     flushOutbox: ({ system }) => runtimeOf(system).flush(),
     holdOutbox: ({ system }) => runtimeOf(system).hold(),
+    reportFailure: ({ context, system }) => runtimeOf(system).reportFailure(context),
+    reportSyncTimeout: ({ context, system }) => runtimeOf(system).reportSyncTimeout(context),
   },
 });

@@ -2,7 +2,13 @@ import { fromCallback } from 'xstate';
 import type { CloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
 import { type LifelineError, UserCallbackError } from '../core/errors.js';
-import type { ConnectionEvent, DropEvent, TransportInput } from '../core/machine.js';
+import {
+  abnormalClosure,
+  type CloseRequest,
+  type ConnectionEvent,
+  type DropEvent,
+  type TransportInput,
+} from '../core/machine.js';
 import { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from '../core/retry-after.js';
 import { isOutgoing } from './delivery/outbox.js';
 import { WriteLedger } from './delivery/receipt.js';
@@ -45,10 +51,8 @@ export interface TransportBinding {
   frame(data: IncomingData): void;
   /** The session is over: the socket is detached and closing. */
   ended(session: SocketSession): void;
-  /** The close the user asked for, if they did. */
-  closeRequest(): { code: number; reason: string } | null;
-  /** A probe after waking went unanswered: the socket was replaced, reconnect at once. */
-  wokeToDeadSocket(): void;
+  /** The close the user asked for, if they did (the machine keeps it in its context). */
+  closeRequest(): CloseRequest | null;
   /** A function from the options misbehaved; the transport carried on without it. */
   report(error: LifelineError): void;
   /**
@@ -210,11 +214,10 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
       ping(socket);
     };
 
-    const declareDead = (reason: string) => {
+    const declareDead = (reason: string, woke: boolean) => {
       if (over || !socket) return;
       abandon(socket);
-      drop({ code: 1006, reason });
-      if (reason === 'no reply after wake') binding.wokeToDeadSocket();
+      drop(woke ? { code: abnormalClosure, reason, woke } : { code: abnormalClosure, reason });
     };
 
     const attach = (created: WebSocketLike) => {
@@ -286,14 +289,14 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
         const tls = tlsFailure(socketError);
         const violation = protocolViolation(socketError);
         if (refusal) {
-          drop({ code: 1006, reason: `HTTP ${refusal.status}`, ...refusal });
+          drop({ code: abnormalClosure, reason: `HTTP ${refusal.status}`, ...refusal });
         } else if (tls) {
           drop({ code: 1015, reason: `TLS: ${tls}` });
         } else if (violation) {
           drop({ code: violation, reason: describeError(socketError) });
         } else {
           const reason = event.reason || (socketError ? describeError(socketError) : '');
-          drop({ code: event.code || 1006, reason, ...(verdict ? { verdict } : {}) });
+          drop({ code: event.code || abnormalClosure, reason, ...(verdict ? { verdict } : {}) });
         }
       };
     };
@@ -302,12 +305,12 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
       const outcome = await resolveUrl(options.url);
       if (over) return;
       if ('unusable' in outcome) {
-        drop({ code: 1006, reason: outcome.unusable, verdict: { action: 'fatal' } });
+        drop({ code: abnormalClosure, reason: outcome.unusable, verdict: { action: 'fatal' } });
         return;
       }
       if ('failed' in outcome) {
         binding.report(outcome.failed);
-        drop({ code: 1006, reason: outcome.failed.message });
+        drop({ code: abnormalClosure, reason: outcome.failed.message });
         return;
       }
       const { url } = outcome;
@@ -323,7 +326,7 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
     };
 
     start().catch((error: unknown) => {
-      drop({ code: 1006, reason: `could not open: ${redactUrl(describeError(error))}` });
+      drop({ code: abnormalClosure, reason: `could not open: ${redactUrl(describeError(error))}` });
     });
 
     return () => {
@@ -335,8 +338,8 @@ export function transportLogic(bindingOf: (system: ActorLookup) => TransportBind
       const request = binding.closeRequest();
       if (current.readyState === open && request) {
         current.close(request.code, request.reason);
-        const grace = setTimeout(() => current.terminate?.(), closeGrace);
-        (grace as { unref?: () => void }).unref?.();
+        const grace = options.clock.setTimeout(() => current.terminate?.(), closeGrace);
+        (grace as { unref?: () => void } | undefined)?.unref?.();
         return;
       }
       // Abandoned (timeout, offline, a drop): nothing written to it may arrive after the next socket's data.

@@ -14,7 +14,14 @@ import {
 } from 'xstate';
 import { type EventExecutor, TestModel } from 'xstate/graph';
 import { type ConnectionMachine, connectionMachine } from '../../src/core/machine.js';
-import type { ConnectionMachineInput } from '../../src/core/machine-config.js';
+import {
+  type ConnectionMachineInput,
+  resolveConnectionConfig,
+} from '../../src/core/machine-config.js';
+
+/** A clock that never moves: paths are generated without time. */
+const clockAtZero = { now: () => 0, setTimeout: () => undefined, clearTimeout: () => undefined };
+
 import { expectedTransitions, formatRow, rowsOf } from '../support/expected-transitions.js';
 import {
   createFakeLogic,
@@ -51,6 +58,7 @@ const dropPayloads = [
   { type: 'DROP', code: 1008, reason: 'policy' },
   { type: 'DROP', code: 1013, reason: '' },
   { type: 'DROP', code: 1006, reason: 'HTTP 503', status: 503, retryAfter: 7000 },
+  { type: 'DROP', code: 1006, reason: 'no reply after wake', woke: true },
 ] as const;
 
 /** The events each state accepts, from the machine's own descriptors, with the payloads that matter. */
@@ -88,7 +96,7 @@ function modelOf(input: ConnectionMachineInput) {
     ConnectionMachineInput
   >;
   return new TestModel(modelLogic, {
-    input: { ...input, now: () => 0 },
+    input: resolveConnectionConfig({ ...input, clock: clockAtZero }),
     events: eventsFor,
     // Keyed by (previous, event, next): each shortest path ends with one transition of the graph.
     serializeState: (snapshot, event, previous) =>

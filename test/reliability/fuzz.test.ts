@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SimulatedClock } from 'xstate';
-import { systemClock } from '../../src/client/clock.js';
 import { type Connection, createConnection } from '../../src/client/create-connection.js';
 import type { ConnectionOptions, IncomingData } from '../../src/client/options.js';
 import { formatStatus, type Status } from '../../src/client/status.js';
+import { systemClock } from '../../src/core/clock.js';
 import { defaultClassifyClose } from '../../src/core/close-policy.js';
 import {
   FatalCloseError,
