@@ -1,9 +1,23 @@
 import type { OutgoingData } from '../client/delivery/outbox.js';
 import { printable } from './printable.js';
 
-const lifelineError = Symbol.for('lifeline.error');
-
-/** Stable codes of every error lifeline throws or reports. */
+/**
+ * The stable codes of every error lifeline throws or reports: match on
+ * `error.code`, never on the message (which may be reworded) or on the class
+ * alone (the option errors are a `TypeError` and a `RangeError`, not
+ * `LifelineError`s).
+ *
+ * - `ERR_LIFELINE_INVALID_OPTION`: a bad option, thrown at once (`OptionTypeError`, `OptionRangeError`)
+ * - `ERR_LIFELINE_OUTBOX_OVERFLOW`: a message that did not fit in the outbox (`OutboxOverflowError`)
+ * - `ERR_LIFELINE_FATAL_CLOSE`: a close the policy calls fatal (`FatalCloseError`)
+ * - `ERR_LIFELINE_CLOSED`: the connection was closed by `close()` (`ConnectionClosedError`)
+ * - `ERR_LIFELINE_INBOUND_FRAME`: an inbound frame that could not be read (`InboundFrameError`)
+ * - `ERR_LIFELINE_CALLBACK`: a function passed as an option misbehaved (`UserCallbackError`)
+ * - `ERR_LIFELINE_INVALID_DATA`: `send()` was given something it cannot send (`InvalidDataError`)
+ * - `ERR_LIFELINE_MESSAGE_TOO_LARGE`: a message too large to send (`MessageTooLargeError`)
+ * - `ERR_LIFELINE_RETRIES_EXHAUSTED`: `maxAttempts` attempts failed (`RetriesExhaustedError`)
+ * - `ERR_LIFELINE_SYNC_FAILED`: `sync` failed or timed out (`SyncFailedError`)
+ */
 export type LifelineErrorCode =
   | 'ERR_LIFELINE_INVALID_OPTION'
   | 'ERR_LIFELINE_OUTBOX_OVERFLOW'
@@ -16,27 +30,38 @@ export type LifelineErrorCode =
   | 'ERR_LIFELINE_RETRIES_EXHAUSTED'
   | 'ERR_LIFELINE_SYNC_FAILED';
 
-interface LifelineErrorOptions {
+/** What a lifeline error may be given besides its code and message. */
+export interface LifelineErrorOptions {
   cause?: unknown;
 }
 
 /**
- * The base class of lifeline's errors. Every error has a `name`, a stable
- * `code` to switch on, and, where another error caused it, a `cause`.
+ * The base class of lifeline's errors. Every error has a `name` (its class
+ * name), a stable `code` to switch on, and, where another error caused it, a
+ * `cause`.
  *
- * Option errors must also be a `TypeError` or `RangeError` (as thrown by
- * p-retry, ky and the platform), which a single `extends` cannot give, so
- * `instanceof LifelineError` recognises every lifeline error by brand.
+ * Match on `error.code`. `instanceof` works the ordinary way, by prototype:
+ * it tells the classes of one copy of lifeline apart, and the option errors
+ * (an `OptionTypeError` is a `TypeError`, an `OptionRangeError` a
+ * `RangeError`, as p-retry, ky and the platform throw) are not
+ * `instanceof LifelineError`, though they carry a `code` like every other.
  *
  * @example
  * ```ts
- * import { createConnectionActor, LifelineError } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
- * try {
- *   createConnectionActor({ backoff: { factor: 0.5 } });
- * } catch (error) {
- *   if (error instanceof LifelineError) console.error(error.code); // ERR_LIFELINE_INVALID_OPTION
- * }
+ * const connection = createConnection({ url: 'ws://127.0.0.1:9/', maxAttempts: 3 });
+ * connection.onError((error) => {
+ *   switch (error.code) {
+ *     case 'ERR_LIFELINE_FATAL_CLOSE':
+ *     case 'ERR_LIFELINE_RETRIES_EXHAUSTED':
+ *       console.error('gave up:', error.message);
+ *       break;
+ *     default:
+ *       console.warn(error.name, error.message);
+ *   }
+ * });
+ * connection.close();
  * ```
  */
 export class LifelineError extends Error {
@@ -47,27 +72,12 @@ export class LifelineError extends Error {
     super(message, options);
     this.name = 'LifelineError';
     this.code = code;
-    brand(this);
-  }
-
-  // `this` is the class `instanceof` was asked about: a subclass keeps the ordinary check.
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: subclasses inherit this method; `this` tells them apart.
-    if (this === LifelineError) {
-      return typeof value === 'object' && value !== null && lifelineError in value;
-    }
-    // biome-ignore lint/complexity/noThisInStatic: see above.
-    return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 
 /** How an error names a message: by its id once it has one. */
 export function messageLabel(messageId: number | undefined): string {
   return messageId === undefined ? 'a message' : `message ${messageId}`;
-}
-
-function brand(error: Error): void {
-  Object.defineProperty(error, lifelineError, { value: true });
 }
 
 function describe(value: unknown): string {
@@ -85,18 +95,25 @@ function optionMessage(option: string, expected: string, value: unknown): string
 
 /**
  * An option of the wrong type (a string where a number is expected, an
- * unknown name). Thrown before anything starts.
+ * unknown name). Thrown before anything starts. It is a `TypeError`, not a
+ * `LifelineError`: match it on `code`, `'ERR_LIFELINE_INVALID_OPTION'`.
  *
  * @example
  * ```ts
- * import { resolveBackoffOptions } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
- * resolveBackoffOptions({ jitter: 'random' as never });
- * // OptionTypeError: `jitter` must be one of "none", "full", "equal", "decorrelated", got "random"
+ * try {
+ *   createConnection({ url: 'ws://127.0.0.1:9/', backoff: { jitter: 'random' as never } });
+ * } catch (error) {
+ *   if ((error as { code?: unknown }).code === 'ERR_LIFELINE_INVALID_OPTION') {
+ *     console.error((error as Error).message);
+ *     // `backoff.jitter` must be one of "none", "full", "equal", "decorrelated", got "random"
+ *   }
+ * }
  * ```
  */
 export class OptionTypeError extends TypeError {
-  readonly code = 'ERR_LIFELINE_INVALID_OPTION' as const;
+  readonly code = 'ERR_LIFELINE_INVALID_OPTION' as const satisfies LifelineErrorCode;
   /** The option's path, as the user wrote it (`backoff.factor`). */
   readonly option: string;
   /** The value that was rejected. */
@@ -107,13 +124,14 @@ export class OptionTypeError extends TypeError {
     this.name = 'OptionTypeError';
     this.option = option;
     this.value = value;
-    brand(this);
   }
 }
 
 /**
  * A number outside the accepted range (negative, NaN, Infinity where a finite
- * number is needed, a factor below 1). Thrown before anything starts.
+ * number is needed, a factor below 1). Thrown before anything starts. It is a
+ * `RangeError`, not a `LifelineError`: match it on `code`,
+ * `'ERR_LIFELINE_INVALID_OPTION'`.
  *
  * @example
  * ```ts
@@ -124,7 +142,7 @@ export class OptionTypeError extends TypeError {
  * ```
  */
 export class OptionRangeError extends RangeError {
-  readonly code = 'ERR_LIFELINE_INVALID_OPTION' as const;
+  readonly code = 'ERR_LIFELINE_INVALID_OPTION' as const satisfies LifelineErrorCode;
   /** The option's path, as the user wrote it (`backoff.factor`). */
   readonly option: string;
   /** The value that was rejected. */
@@ -135,7 +153,6 @@ export class OptionRangeError extends RangeError {
     this.name = 'OptionRangeError';
     this.option = option;
     this.value = value;
-    brand(this);
   }
 }
 
@@ -185,11 +202,14 @@ export class OutboxOverflowError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, FatalCloseError } from 'lifeline-ws';
+ * import { createConnection, type FatalCloseError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
  * connection.onError((error) => {
- *   if (error instanceof FatalCloseError) console.error(error.closeCode, error.reason);
+ *   if (error.code === 'ERR_LIFELINE_FATAL_CLOSE') {
+ *     const { closeCode, reason } = error as FatalCloseError;
+ *     console.error(closeCode, reason);
+ *   }
  * });
  * connection.close();
  * ```
@@ -254,11 +274,11 @@ export class ConnectionClosedError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, InboundFrameError } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', ack: true });
  * connection.onError((error) => {
- *   if (error instanceof InboundFrameError) console.warn(error.message);
+ *   if (error.code === 'ERR_LIFELINE_INBOUND_FRAME') console.warn(error.message);
  * });
  * connection.close();
  * ```
@@ -278,11 +298,13 @@ export class InboundFrameError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, UserCallbackError } from 'lifeline-ws';
+ * import { createConnection, type UserCallbackError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', random: () => 2 });
  * connection.onError((error) => {
- *   if (error instanceof UserCallbackError) console.error(error.option, error.message);
+ *   if (error.code === 'ERR_LIFELINE_CALLBACK') {
+ *     console.error((error as UserCallbackError).option, error.message);
+ *   }
  * });
  * connection.close();
  * ```
@@ -305,13 +327,15 @@ export class UserCallbackError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, InvalidDataError } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
  * try {
  *   connection.send({ text: 'hi' } as never);
  * } catch (error) {
- *   if (error instanceof InvalidDataError) console.error(error.message); // send() takes a string, ...
+ *   if ((error as { code?: unknown }).code === 'ERR_LIFELINE_INVALID_DATA') {
+ *     console.error((error as Error).message); // send() takes a string, ...
+ *   }
  * }
  * connection.close();
  * ```
@@ -361,11 +385,14 @@ export class MessageTooLargeError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, RetriesExhaustedError } from 'lifeline-ws';
+ * import { createConnection, type RetriesExhaustedError } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', maxAttempts: 2 });
  * connection.onError((error) => {
- *   if (error instanceof RetriesExhaustedError) console.error(error.attempts, error.lastClose);
+ *   if (error.code === 'ERR_LIFELINE_RETRIES_EXHAUSTED') {
+ *     const { attempts, lastClose } = error as RetriesExhaustedError;
+ *     console.error(attempts, lastClose);
+ *   }
  * });
  * ```
  */
@@ -398,7 +425,7 @@ export class RetriesExhaustedError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, SyncFailedError } from 'lifeline-ws';
+ * import { createConnection, type SyncFailedError } from 'lifeline-ws';
  *
  * const connection = createConnection({
  *   url: 'ws://127.0.0.1:9/',
@@ -407,7 +434,9 @@ export class RetriesExhaustedError extends LifelineError {
  *   },
  * });
  * connection.onError((error) => {
- *   if (error instanceof SyncFailedError) console.error(error.timedOut, error.cause);
+ *   if (error.code === 'ERR_LIFELINE_SYNC_FAILED') {
+ *     console.error((error as SyncFailedError).timedOut, error.cause);
+ *   }
  * });
  * connection.close();
  * ```
