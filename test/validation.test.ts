@@ -7,7 +7,7 @@ import {
   LifelineError,
   OptionRangeError,
   OptionTypeError,
-} from '../src/core/errors.js';
+} from '../src/core/errors/index.js';
 import type { ConnectionMachineInput } from '../src/core/machine-config.js';
 
 type Case = [description: string, input: unknown, option: string, kind: typeof Error];

@@ -1,6 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { type BackoffOptions, resolveBackoffOptions } from '../core/backoff.js';
-import { OptionTypeError } from '../core/errors.js';
+import { OptionTypeError } from '../core/errors/index.js';
 import {
   type ConnectionConfig,
   type ConnectionMachineInput,

@@ -13,7 +13,7 @@ import {
   InboundFrameError,
   LifelineError,
   type OptionTypeError,
-} from '../../src/core/errors.js';
+} from '../../src/core/errors/index.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
 import { network, statusWhere, until } from '../support/integration.js';
 import type { TestServer } from '../support/test-server.js';
