@@ -78,7 +78,7 @@ export {
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
-} from './core/errors.js';
+} from './core/errors/index.js';
 export {
   type ConnectionContext,
   type ConnectionEvent,

@@ -11,7 +11,7 @@ import {
   utf8Length,
 } from '../src/client/delivery/outbox.js';
 import { Receipt } from '../src/client/delivery/receipt.js';
-import { OptionRangeError, OptionTypeError } from '../src/core/errors.js';
+import { OptionRangeError, OptionTypeError } from '../src/core/errors/index.js';
 
 function entry(id: number, bytes = 1): OutboxEntry {
   const data = 'x'.repeat(bytes);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as errors from '../src/core/errors/index.js';
 import { connectionMachine } from '../src/core/machine.js';
+import { errorCodeOf, lifelineErrorCodes } from './support/error-codes.js';
 import { transitionSet } from './support/transition-set.js';
 import { projectRoot, typecheckSnippets, typescriptBlocks } from './support/typecheck.js';
 
@@ -25,5 +27,31 @@ describe('README', () => {
   it('quotes the transition coverage figure the model test prints', () => {
     const total = transitionSet(connectionMachine).size;
     expect(readme).toContain(`covered ${total}/${total} transitions`);
+  });
+
+  describe('Errors section', () => {
+    const section = readme.split('\n### Errors\n')[1]?.split('\n### ')[0] ?? '';
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|').map((cell) => cell.trim().replaceAll('`', '')));
+
+    it('says to match on error.code', () => {
+      expect(section).toContain('Match on `error.code`');
+    });
+
+    it('lists exactly the codes of LifelineErrorCode', () => {
+      const codes = new Set(rows.map(([, , code]) => code));
+      expect([...codes].sort()).toEqual([...lifelineErrorCodes()].sort());
+    });
+
+    it('lists every error class once, with its code', () => {
+      const classes = Object.entries(errors)
+        .filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error)
+        .map(([name]) => name)
+        .filter((name) => name !== 'LifelineError');
+      expect(rows.map(([, name]) => name).sort()).toEqual(classes.sort());
+      for (const [, name = '', code] of rows) expect(code, name).toBe(errorCodeOf[name]);
+    });
   });
 });

@@ -17,7 +17,7 @@ import type {
 } from '../client/options.js';
 import { formatStatus, type Status } from '../client/status.js';
 import type { BackoffOptions, Jitter } from '../core/backoff.js';
-import type { LifelineError } from '../core/errors.js';
+import type { LifelineError } from '../core/errors/index.js';
 import { printable } from '../core/printable.js';
 import type { RunningInspector } from '../inspect/index.js';
 

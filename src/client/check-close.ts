@@ -1,4 +1,4 @@
-import { OptionRangeError, OptionTypeError } from '../core/errors.js';
+import { OptionRangeError, OptionTypeError } from '../core/errors/index.js';
 
 const closeCodes = '1000 or an integer from 3000 to 4999';
 

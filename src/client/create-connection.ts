@@ -7,7 +7,7 @@ import {
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
-} from '../core/errors.js';
+} from '../core/errors/index.js';
 import {
   abnormalClosure,
   type ConnectionContext,

@@ -1,5 +1,5 @@
 import { describeError } from '../core/describe-error.js';
-import { InboundFrameError, type LifelineError } from '../core/errors.js';
+import { InboundFrameError, type LifelineError } from '../core/errors/index.js';
 import { callEach } from './listeners.js';
 import type { IncomingData, ResolvedConnectionOptions } from './options.js';
 

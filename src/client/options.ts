@@ -1,7 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { type BackoffOptions, resolveBackoffOptions } from '../core/backoff.js';
 import { type Clock, systemClock } from '../core/clock.js';
-import { OptionTypeError } from '../core/errors.js';
+import { OptionTypeError } from '../core/errors/index.js';
 import {
   type ConnectionConfig,
   type ConnectionMachineInput,

@@ -1,5 +1,5 @@
 import { describeError } from '../core/describe-error.js';
-import { type LifelineError, SyncFailedError } from '../core/errors.js';
+import { type LifelineError, SyncFailedError } from '../core/errors/index.js';
 import type { SyncInput } from '../core/machine.js';
 import { printable } from '../core/printable.js';
 import type { Delivery } from './delivery/delivery.js';

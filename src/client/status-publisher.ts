@@ -1,4 +1,4 @@
-import { OptionTypeError } from '../core/errors.js';
+import { OptionTypeError } from '../core/errors/index.js';
 import { callSafely } from './listeners.js';
 import { type Status, sameStatus } from './status.js';
 

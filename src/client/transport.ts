@@ -1,7 +1,7 @@
 import { fromCallback } from 'xstate';
 import type { CloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
-import { type LifelineError, UserCallbackError } from '../core/errors.js';
+import { type LifelineError, UserCallbackError } from '../core/errors/index.js';
 import {
   abnormalClosure,
   type CloseRequest,

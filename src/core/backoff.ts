@@ -1,4 +1,4 @@
-import { OptionRangeError } from './errors.js';
+import { OptionRangeError } from './errors/index.js';
 import {
   checkFunction,
   checkNumber,

@@ -5,7 +5,7 @@ import {
 } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ClassifyClose, defaultClassifyClose } from './close-policy.js';
-import { OptionTypeError } from './errors.js';
+import { OptionTypeError } from './errors/index.js';
 import {
   checkFunction,
   checkNumber,

@@ -1,5 +1,9 @@
 import { describeError } from '../../core/describe-error.js';
-import { type LifelineError, OutboxOverflowError, UserCallbackError } from '../../core/errors.js';
+import {
+  type LifelineError,
+  OutboxOverflowError,
+  UserCallbackError,
+} from '../../core/errors/index.js';
 import type { AckOptions } from '../options.js';
 import { isOutgoing, type Outbox, type OutboxEntry } from './outbox.js';
 

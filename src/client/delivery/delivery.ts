@@ -4,7 +4,7 @@ import {
   InvalidDataError,
   type LifelineError,
   MessageTooLargeError,
-} from '../../core/errors.js';
+} from '../../core/errors/index.js';
 import { jsonAck, type ResolvedConnectionOptions } from '../options.js';
 import type { SocketSession } from '../transport.js';
 import { admitEntry, describeData, stampEntry } from './admission.js';

@@ -1,4 +1,4 @@
-import type { LifelineError } from '../../core/errors.js';
+import type { LifelineError } from '../../core/errors/index.js';
 import { lengthOf, type OutgoingData } from './outbox.js';
 
 /**
