@@ -296,7 +296,10 @@ console.log(typeof createConnection, typeof formatStatus, typeof createUpgradePa
     it('runs its bin', async () => {
       const [command = '', ...prefix] = installedWithNpm
         ? [join(consumer, 'node_modules', '.bin', 'lifeline')]
-        : [process.execPath, join(consumer, 'node_modules', 'lifeline-ws', 'dist', 'cli', 'main.js')];
+        : [
+            process.execPath,
+            join(consumer, 'node_modules', 'lifeline-ws', 'dist', 'cli', 'main.js'),
+          ];
       expect((await ok(command, [...prefix, '--version'], consumer)).trim()).toBe(manifest.version);
       const help = await run(command, [...prefix, '--help'], consumer);
       expect(help.code).toBe(0);

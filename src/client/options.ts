@@ -1,6 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import { type BackoffOptions, resolveBackoffOptions } from '../core/backoff.js';
-import { type Clock, systemClock } from '../core/clock.js';
+import type { BackoffOptions } from '../core/backoff.js';
+import type { Clock } from '../core/clock.js';
 import { OptionTypeError } from '../core/errors/index.js';
 import {
   type ConnectionConfig,
@@ -8,13 +8,7 @@ import {
   connectionMachineOptionNames,
   resolveConnectionConfig,
 } from '../core/machine-config.js';
-import {
-  checkFunction,
-  checkNumber,
-  checkOptionsObject,
-  maxTimerDelay,
-  prefixed,
-} from '../core/validate.js';
+import { checkFunction, checkNumber, checkOptionsObject, maxTimerDelay } from '../core/validate.js';
 import {
   type OutboxOptions,
   type OutgoingData,
