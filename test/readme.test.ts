@@ -3,11 +3,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../src/core/errors/index.js';
 import { connectionMachine } from '../src/core/machine.js';
+import { connectionPaths } from '../src/testing/index.js';
 import { errorCodeOf, lifelineErrorCodes } from './support/error-codes.js';
 import { transitionSet } from './support/transition-set.js';
 import { projectRoot, typecheckSnippets, typescriptBlocks } from './support/typecheck.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+
+/** The text of the README's section `title`, up to the next section of its level or above. */
+function section(title: string): string {
+  const start = readme.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`the README has no section "${title}"`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
 
 describe('README', () => {
   it('has TypeScript examples, and every one of them type-checks against the source', () => {
@@ -52,6 +61,27 @@ describe('README', () => {
         .filter((name) => name !== 'LifelineError');
       expect(rows.map(([, name]) => name).sort()).toEqual(classes.sort());
       for (const [, name = '', code] of rows) expect(code, name).toBe(errorCodeOf[name]);
+    });
+  });
+
+  describe('the recipe "Test your app against every path of the statechart"', () => {
+    const recipe = typescriptBlocks(
+      section('Test your app against every path of the statechart'),
+    )[0];
+    const file = readFileSync(join(projectRoot, 'test', 'testing-recipe.test.ts'), 'utf8');
+
+    it('is test/testing-recipe.test.ts, verbatim from its first import on', () => {
+      expect(recipe).toBeDefined();
+      expect(file.slice(file.search(/^import /m))).toBe(recipe);
+    });
+
+    it('imports only the public entry points (and vitest)', () => {
+      const imported = [...(recipe ?? '').matchAll(/from '([^']+)'/g)].map((match) => match[1]);
+      expect(new Set(imported)).toEqual(new Set(['lifeline-ws', 'lifeline-ws/testing', 'vitest']));
+    });
+
+    it('quotes the number of paths connectionPaths() makes', () => {
+      expect(readme).toContain(`${connectionPaths().length} for the two default configurations`);
     });
   });
 });

@@ -45,6 +45,16 @@ import {
   startInspector,
 } from '../src/inspect/index.js';
 import { type Admission, createUpgradePacer, type UpgradePacer } from '../src/server/index.js';
+import {
+  type ConnectionPath,
+  connectionPaths,
+  type DrivenOptions,
+  type FakeTransport,
+  type PathDriver,
+  type PathStep,
+  type TestClock,
+  type TransitionCoverage,
+} from '../src/testing/index.js';
 
 describe('public types', () => {
   it('createConnection takes ConnectionOptions and returns a Connection', () => {
@@ -168,5 +178,20 @@ describe('public types', () => {
       NonNullable<ConnectionOptions['inspect']>
     >();
     expectTypeOf<RunningInspector['page']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('lifeline-ws/testing: its parts fit createConnection', () => {
+    expectTypeOf<TestClock>().toExtend<NonNullable<ConnectionOptions['clock']>>();
+    expectTypeOf<FakeTransport['WebSocket']>().toExtend<
+      NonNullable<ConnectionOptions['WebSocket']>
+    >();
+    expectTypeOf<TransitionCoverage['inspect']>().toExtend<
+      NonNullable<ConnectionOptions['inspect']>
+    >();
+    expectTypeOf<DrivenOptions>().toExtend<ConnectionOptions>();
+    expectTypeOf<PathDriver['options']>().toEqualTypeOf<DrivenOptions>();
+    expectTypeOf(connectionPaths).returns.toEqualTypeOf<ConnectionPath[]>();
+    expectTypeOf<ConnectionPath['steps']>().toEqualTypeOf<readonly PathStep[]>();
+    expectTypeOf<PathDriver['take']>().parameters.toEqualTypeOf<[PathStep, Connection]>();
   });
 });
