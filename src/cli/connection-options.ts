@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import type { ConnectionOptions, WebSocketConstructor } from '../client/options.js';
+import type { ConnectionOptions } from '../client/options.js';
+import type { WebSocketConstructor } from '../client/websocket-like.js';
 import type { CliOptions } from './cli-options.js';
 
 /** The options of the connection the command line asked for. */

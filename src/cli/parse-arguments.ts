@@ -1,4 +1,4 @@
-import { resolveConnectionOptions } from '../client/options.js';
+import { resolveConnectionOptions } from '../client/resolve-options.js';
 import type { Jitter } from '../core/backoff.js';
 import { maxTimerDelay } from '../core/validate.js';
 import type { CliOptions } from './cli-options.js';

@@ -1,5 +1,5 @@
 import { type Connection, createConnection } from '../client/create-connection.js';
-import type { LifelineError } from '../core/errors/index.js';
+import type { ConnectionError } from '../core/errors/index.js';
 import { printable } from '../core/printable.js';
 import type { RunningInspector } from '../inspect/index.js';
 import type { CliOptions } from './cli-options.js';
@@ -29,7 +29,7 @@ export async function run(options: CliOptions): Promise<number> {
     throw error;
   }
   const printed = printIncoming(connection, output);
-  connection.onError((error: LifelineError) => {
+  connection.onError((error: ConnectionError) => {
     output.record({ type: 'error', code: error.code, message: error.message });
     output.line(`! ${printable(error.message, 200)}`);
   });

@@ -2,8 +2,8 @@ import { type Actor, createActor } from 'xstate';
 import { type CloseInfo, isCloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
 import {
+  type ConnectionError,
   FatalCloseError,
-  LifelineError,
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
@@ -20,12 +20,8 @@ import type { OutgoingData } from './delivery/outbox.js';
 import type { Receipt } from './delivery/receipt.js';
 import { Inbound } from './inbound.js';
 import { callEach } from './listeners.js';
-import {
-  type ConnectionOptions,
-  type IncomingData,
-  type ResolvedConnectionOptions,
-  resolveConnectionOptions,
-} from './options.js';
+import type { ConnectionOptions, IncomingData, ResolvedConnectionOptions } from './options.js';
+import { resolveConnectionOptions } from './resolve-options.js';
 import { runSync } from './run-sync.js';
 import { attachRuntime, connectionLogic, connectionSystemId } from './runtime.js';
 import { type Status, statusOf } from './status.js';
@@ -46,8 +42,11 @@ export interface Connection {
   send(data: OutgoingData): Receipt;
   /** Listens to inbound messages (ack frames excluded); returns an unsubscribe. */
   onMessage(listener: (data: IncomingData) => void): () => void;
-  /** Listens to errors worth knowing (overflow drops, fatal closes, unreadable frames); returns an unsubscribe. */
-  onError(listener: (error: LifelineError) => void): () => void;
+  /**
+   * Listens to every failure (overflow drops, fatal closes, unreadable
+   * frames ...); returns an unsubscribe. `error.code` narrows the type.
+   */
+  onError(listener: (error: ConnectionError) => void): () => void;
   /** The current status, computed when read. */
   readonly status: Status;
   /**
@@ -79,7 +78,7 @@ class LifelineConnection implements Connection {
   readonly #delivery: Delivery;
   readonly #inbound: Inbound;
   readonly #statuses: StatusPublisher;
-  #errorListeners: Set<(error: LifelineError) => void> | undefined;
+  #errorListeners: Set<(error: ConnectionError) => void> | undefined;
   /** The open socket of the current session, from open to the end of the session. */
   #session: SocketSession | null = null;
   #closeRequest: { code: number; reason: string } | null = null;
@@ -87,7 +86,7 @@ class LifelineConnection implements Connection {
 
   constructor(options: ConnectionOptions) {
     this.#options = resolveConnectionOptions(options);
-    const report = (error: LifelineError) => this.#report(error);
+    const report = (error: ConnectionError) => this.#report(error);
     this.#delivery = new Delivery(this.#options, {
       report,
       countsChanged: () => this.#statuses.countsChanged(),
@@ -136,13 +135,9 @@ class LifelineConnection implements Connection {
     this.actor.subscribe({
       next: () => this.#statuses.publish(),
       error: (error) => {
-        this.#report(
-          new LifelineError(
-            'ERR_LIFELINE_CALLBACK',
-            `the statechart stopped: ${describeError(error)}`,
-            { cause: error },
-          ),
-        );
+        // Only a callback given to the actor (such as `inspect`) can throw out of it.
+        const problem = `threw, and the statechart stopped: ${describeError(error)}`;
+        this.#report(new UserCallbackError('inspect', problem, { cause: error }));
       },
     });
     this.actor.start();
@@ -232,7 +227,7 @@ class LifelineConnection implements Connection {
     return () => this.#inbound.messageListeners.delete(listener);
   }
 
-  onError(listener: (error: LifelineError) => void): () => void {
+  onError(listener: (error: ConnectionError) => void): () => void {
     this.#errorListeners ??= new Set();
     this.#errorListeners.add(listener);
     return () => this.#errorListeners?.delete(listener);
@@ -266,7 +261,7 @@ class LifelineConnection implements Connection {
     this.#statuses.publish();
   }
 
-  #report(error: LifelineError): void {
+  #report(error: ConnectionError): void {
     if (this.#errorListeners) callEach(this.#errorListeners, error);
   }
 }

@@ -1,5 +1,5 @@
 import { describeError } from '../core/describe-error.js';
-import { InboundFrameError, type LifelineError } from '../core/errors/index.js';
+import { type ConnectionError, InboundFrameError } from '../core/errors/index.js';
 import { callEach } from './listeners.js';
 import type { IncomingData, ResolvedConnectionOptions } from './options.js';
 
@@ -12,7 +12,7 @@ import type { IncomingData, ResolvedConnectionOptions } from './options.js';
 export class Inbound {
   readonly #options: ResolvedConnectionOptions;
   readonly #acknowledge: (through: number) => void;
-  readonly #report: (error: LifelineError) => void;
+  readonly #report: (error: ConnectionError) => void;
   readonly messageListeners = new Set<(data: IncomingData) => void>();
   #syncListeners: Set<(data: IncomingData) => void> | undefined;
   /** The id of the last inbound message (see the `messageId` option). */
@@ -21,7 +21,7 @@ export class Inbound {
   constructor(
     options: ResolvedConnectionOptions,
     acknowledge: (through: number) => void,
-    report: (error: LifelineError) => void,
+    report: (error: ConnectionError) => void,
   ) {
     this.#options = options;
     this.#acknowledge = acknowledge;

@@ -1,7 +1,8 @@
 import { describeError } from '../core/describe-error.js';
 import { UserCallbackError } from '../core/errors/index.js';
-import type { ResolvedConnectionOptions, WebSocketConstructor } from './options.js';
-import { parseSocketUrl, redactUrl } from './options.js';
+import type { ResolvedConnectionOptions } from './options.js';
+import { parseSocketUrl, redactUrl } from './socket-url.js';
+import type { WebSocketConstructor } from './websocket-like.js';
 
 let defaultConstructor: Promise<WebSocketConstructor> | undefined;
 

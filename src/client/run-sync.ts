@@ -1,5 +1,5 @@
 import { describeError } from '../core/describe-error.js';
-import { type LifelineError, SyncFailedError } from '../core/errors/index.js';
+import { type ConnectionError, SyncFailedError } from '../core/errors/index.js';
 import type { SyncInput } from '../core/machine.js';
 import { printable } from '../core/printable.js';
 import type { Delivery } from './delivery/delivery.js';
@@ -13,7 +13,7 @@ export interface SyncParts {
   readonly session: SocketSession;
   readonly inbound: Inbound;
   readonly delivery: Delivery;
-  report(error: LifelineError): void;
+  report(error: ConnectionError): void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DropEvent } from '../core/machine.js';
 import { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from '../core/retry-after.js';
-import type { WebSocketLike } from './options.js';
+import type { WebSocketLike } from './websocket-like.js';
 
 /**
  * Drops a socket judged dead, at once. A plain destroy sends FIN and lets the

@@ -1,7 +1,7 @@
 import { fromCallback } from 'xstate';
 import type { CloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
-import { type LifelineError, UserCallbackError } from '../core/errors/index.js';
+import { type ConnectionError, UserCallbackError } from '../core/errors/index.js';
 import {
   abnormalClosure,
   type CloseRequest,
@@ -12,8 +12,7 @@ import {
 import { isOutgoing } from './delivery/outbox.js';
 import { WriteLedger } from './delivery/receipt.js';
 import { Liveness } from './liveness.js';
-import type { IncomingData, ResolvedConnectionOptions, WebSocketLike } from './options.js';
-import { redactUrl } from './options.js';
+import type { IncomingData, ResolvedConnectionOptions } from './options.js';
 import { platformWebSocket, resolveUrl } from './resolve-url.js';
 import {
   abandon,
@@ -23,6 +22,8 @@ import {
   type UpgradeResponse,
   upgradeRefusal,
 } from './socket-faults.js';
+import { redactUrl } from './socket-url.js';
+import type { WebSocketLike } from './websocket-like.js';
 
 const connecting = 0;
 const open = 1;
@@ -57,7 +58,7 @@ export interface TransportBinding {
   /** The close the user asked for, if they did (the machine keeps it in its context). */
   closeRequest(): CloseRequest | null;
   /** A function from the options misbehaved; the transport carried on without it. */
-  report(error: LifelineError): void;
+  report(error: ConnectionError): void;
   /**
    * The server closed with 1009 (message too big): the connection rejects
    * the message to blame and says to retry, or finds none (undefined).

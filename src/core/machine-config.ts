@@ -92,7 +92,7 @@ const wait = { min: 0, max: maxTimerDelay } as const;
  *
  * @example
  * ```ts
- * import { resolveConnectionConfig } from 'lifeline-ws';
+ * import { resolveConnectionConfig } from './machine-config.js'; // internal
  *
  * resolveConnectionConfig({ maxAttempts: 5 }).connectTimeout; // 10000
  * resolveConnectionConfig({ stableAfter: -1 }); // RangeError: `stableAfter` must be a finite number >= 0 ...

@@ -57,11 +57,10 @@ const connectTimedOut = {
  *
  * @example
  * ```ts
- * import { createActor } from 'xstate';
- * import { connectionMachine, resolveConnectionConfig } from 'lifeline-ws';
+ * import { connectionMachine, createConnectionActor } from 'lifeline-ws';
  *
- * const input = resolveConnectionConfig({ maxAttempts: 5 });
- * const actor = createActor(connectionMachine, { input }).start();
+ * // The checked options become the machine's input (createActor(connectionMachine) takes the defaults).
+ * const actor = createConnectionActor({ maxAttempts: 5 }, { logic: connectionMachine }).start();
  * actor.send({ type: 'START' });
  * actor.getSnapshot().value; // { session: 'connecting' }
  * actor.getSnapshot().hasTag('status:connecting'); // true

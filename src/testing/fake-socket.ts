@@ -1,5 +1,5 @@
 import type { OutgoingData } from '../client/delivery/outbox.js';
-import type { WebSocketLike } from '../client/options.js';
+import type { WebSocketLike } from '../client/websocket-like.js';
 
 const CONNECTING = 0;
 const OPEN = 1;

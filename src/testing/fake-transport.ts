@@ -1,5 +1,5 @@
 import type { OutgoingData } from '../client/delivery/outbox.js';
-import type { WebSocketConstructor } from '../client/options.js';
+import type { WebSocketConstructor } from '../client/websocket-like.js';
 import { FakeSocket } from './fake-socket.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describeError } from '../../core/describe-error.js';
 import {
-  type LifelineError,
+  type ConnectionError,
   OutboxOverflowError,
   UserCallbackError,
 } from '../../core/errors/index.js';
@@ -16,7 +16,7 @@ export function stampEntry(
   entry: OutboxEntry,
   id: number,
   stamp: Required<AckOptions>['stamp'],
-  report: (error: LifelineError) => void,
+  report: (error: ConnectionError) => void,
 ): boolean {
   let problem: UserCallbackError | undefined;
   try {
@@ -45,7 +45,7 @@ export function admitEntry(
   outbox: Outbox,
   entry: OutboxEntry,
   as: 'queued' | 'in-flight',
-  report: (error: LifelineError) => void,
+  report: (error: ConnectionError) => void,
 ): { accepted: boolean; droppedAny: boolean } {
   const { accepted, dropped } =
     as === 'queued' ? outbox.enqueue(entry) : outbox.holdInFlight(entry);

@@ -1,11 +1,12 @@
 import type { CloseDisposition } from '../../core/close-policy.js';
 import {
   ConnectionClosedError,
+  type ConnectionError,
   InvalidDataError,
-  type LifelineError,
   MessageTooLargeError,
 } from '../../core/errors/index.js';
-import { jsonAck, type ResolvedConnectionOptions } from '../options.js';
+import { jsonAck } from '../json-ack.js';
+import type { ResolvedConnectionOptions } from '../options.js';
 import type { SocketSession } from '../transport.js';
 import { admitEntry, describeData, stampEntry } from './admission.js';
 import { isOutgoing, Outbox, type OutboxEntry, type OutgoingData, sizeOf } from './outbox.js';
@@ -13,7 +14,7 @@ import { isFinalState, Receipt } from './receipt.js';
 
 /** What delivery tells the connection around it. */
 export interface DeliveryEvents {
-  report(error: LifelineError): void;
+  report(error: ConnectionError): void;
   /** The outbox's counters changed (the status shows them). */
   countsChanged(): void;
 }
@@ -186,7 +187,7 @@ export class Delivery {
   }
 
   /** A receipt for a message refused at `send()`, with the error also reported. */
-  #refuse(error: LifelineError): Receipt {
+  #refuse(error: ConnectionError): Receipt {
     this.#events.report(error);
     return new Receipt(undefined, 'rejected', error);
   }

@@ -37,7 +37,7 @@ const outboxOptionNames = ['maxMessages', 'maxBytes', 'overflow'] as const;
  *
  * @example
  * ```ts
- * import { resolveOutboxOptions } from 'lifeline-ws';
+ * import { resolveOutboxOptions } from './outbox.js'; // internal
  *
  * resolveOutboxOptions({ overflow: 'drop-oldest' }).maxMessages; // 10000
  * ```
@@ -188,7 +188,8 @@ export interface EnqueueResult {
  *
  * @example
  * ```ts
- * import { Outbox, Receipt, resolveOutboxOptions } from 'lifeline-ws';
+ * import { Receipt } from 'lifeline-ws';
+ * import { Outbox, resolveOutboxOptions } from './outbox.js'; // internal
  *
  * const outbox = new Outbox(resolveOutboxOptions({ maxMessages: 2, overflow: 'drop-oldest' }));
  * for (const id of [1, 2, 3]) outbox.enqueue({ receipt: new Receipt(id), data: 'x', frame: 'x', bytes: 1 });

@@ -9,12 +9,12 @@ import { LifelineError, type LifelineErrorOptions } from './lifeline-error.js';
  *
  * @example
  * ```ts
- * import { createConnection, type FatalCloseError } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/' });
  * connection.onError((error) => {
  *   if (error.code === 'ERR_LIFELINE_FATAL_CLOSE') {
- *     const { closeCode, reason } = error as FatalCloseError;
+ *     const { closeCode, reason } = error;
  *     console.error(closeCode, reason);
  *   }
  * });
@@ -22,6 +22,8 @@ import { LifelineError, type LifelineErrorOptions } from './lifeline-error.js';
  * ```
  */
 export class FatalCloseError extends LifelineError {
+  /** Always `ERR_LIFELINE_FATAL_CLOSE`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_FATAL_CLOSE';
   readonly closeCode: number;
   readonly reason: string;
   /** The HTTP status, when the server refused the upgrade (401, 403, 404 ...). */
@@ -57,18 +59,20 @@ export class FatalCloseError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, type RetriesExhaustedError } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', maxAttempts: 2 });
  * connection.onError((error) => {
  *   if (error.code === 'ERR_LIFELINE_RETRIES_EXHAUSTED') {
- *     const { attempts, lastClose } = error as RetriesExhaustedError;
+ *     const { attempts, lastClose } = error;
  *     console.error(attempts, lastClose);
  *   }
  * });
  * ```
  */
 export class RetriesExhaustedError extends LifelineError {
+  /** Always `ERR_LIFELINE_RETRIES_EXHAUSTED`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_RETRIES_EXHAUSTED';
   /** How many reconnection attempts failed (the first attempt of a series not counted). */
   readonly attempts: number;
   /** How the last attempt ended. */
@@ -97,7 +101,7 @@ export class RetriesExhaustedError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, type SyncFailedError } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({
  *   url: 'ws://127.0.0.1:9/',
@@ -107,13 +111,15 @@ export class RetriesExhaustedError extends LifelineError {
  * });
  * connection.onError((error) => {
  *   if (error.code === 'ERR_LIFELINE_SYNC_FAILED') {
- *     console.error((error as SyncFailedError).timedOut, error.cause);
+ *     console.error((error).timedOut, error.cause);
  *   }
  * });
  * connection.close();
  * ```
  */
 export class SyncFailedError extends LifelineError {
+  /** Always `ERR_LIFELINE_SYNC_FAILED`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_SYNC_FAILED';
   /** True when the sync ran past `syncTimeout`; false when it threw or rejected (see `cause`). */
   readonly timedOut: boolean;
 

@@ -22,6 +22,8 @@ function messageLabel(messageId: number | undefined): string {
  * ```
  */
 export class OutboxOverflowError extends LifelineError {
+  /** Always `ERR_LIFELINE_OUTBOX_OVERFLOW`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_OUTBOX_OVERFLOW';
   /**
    * The id of the message refused or dropped, when it had one. Ids are given
    * when a message is first written, so a refused or dropped message has none.
@@ -62,6 +64,8 @@ export class OutboxOverflowError extends LifelineError {
  * ```
  */
 export class MessageTooLargeError extends LifelineError {
+  /** Always `ERR_LIFELINE_MESSAGE_TOO_LARGE`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_MESSAGE_TOO_LARGE';
   /** The message's id, when it had one (it was written before the server refused it). */
   readonly messageId: number | undefined;
   /** The message's size in bytes (UTF-8 for text). */
@@ -99,6 +103,8 @@ export class MessageTooLargeError extends LifelineError {
  * ```
  */
 export class InvalidDataError extends LifelineError {
+  /** Always `ERR_LIFELINE_INVALID_DATA`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_INVALID_DATA';
   constructor(message: string) {
     super('ERR_LIFELINE_INVALID_DATA', message);
     this.name = 'InvalidDataError';
@@ -119,6 +125,8 @@ export class InvalidDataError extends LifelineError {
  * ```
  */
 export class ConnectionClosedError extends LifelineError {
+  /** Always `ERR_LIFELINE_CLOSED`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_CLOSED';
   /** The id of the message this is about, when it had one (it was written). */
   readonly messageId: number | undefined;
 

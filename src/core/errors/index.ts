@@ -1,3 +1,4 @@
+export type { ConnectionError } from './connection-error.js';
 export { FatalCloseError, RetriesExhaustedError, SyncFailedError } from './connection-errors.js';
 export {
   ConnectionClosedError,

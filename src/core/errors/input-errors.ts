@@ -17,6 +17,8 @@ import { LifelineError, type LifelineErrorOptions } from './lifeline-error.js';
  * ```
  */
 export class InboundFrameError extends LifelineError {
+  /** Always `ERR_LIFELINE_INBOUND_FRAME`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_INBOUND_FRAME';
   constructor(message: string, options: LifelineErrorOptions = {}) {
     super('ERR_LIFELINE_INBOUND_FRAME', message, options);
     this.name = 'InboundFrameError';
@@ -31,18 +33,20 @@ export class InboundFrameError extends LifelineError {
  *
  * @example
  * ```ts
- * import { createConnection, type UserCallbackError } from 'lifeline-ws';
+ * import { createConnection } from 'lifeline-ws';
  *
  * const connection = createConnection({ url: 'ws://127.0.0.1:9/', random: () => 2 });
  * connection.onError((error) => {
  *   if (error.code === 'ERR_LIFELINE_CALLBACK') {
- *     console.error((error as UserCallbackError).option, error.message);
+ *     console.error((error).option, error.message);
  *   }
  * });
  * connection.close();
  * ```
  */
 export class UserCallbackError extends LifelineError {
+  /** Always `ERR_LIFELINE_CALLBACK`: `error.code` tells the classes apart. */
+  declare readonly code: 'ERR_LIFELINE_CALLBACK';
   /** The option whose function misbehaved (`classifyClose`, `ack.stamp` ...). */
   readonly option: string;
 

@@ -56,7 +56,7 @@ export class OptionTypeError extends TypeError {
  *
  * @example
  * ```ts
- * import { resolveBackoffOptions } from 'lifeline-ws';
+ * import { resolveBackoffOptions } from '../backoff.js'; // internal
  *
  * resolveBackoffOptions({ initialDelay: Number.NaN });
  * // OptionRangeError: `initialDelay` must be a finite number >= 0, got NaN
