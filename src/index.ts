@@ -1,5 +1,5 @@
 export { type Connection, createConnection } from './client/create-connection.js';
-export type { OutgoingData } from './client/delivery/outbox.js';
+export type { OutgoingData } from './client/delivery/outgoing-data.js';
 export { isFinalState, type Receipt, type ReceiptState } from './client/delivery/receipt.js';
 export { jsonAck } from './client/json-ack.js';
 export type { ConnectionOptions, IncomingData } from './client/options.js';

@@ -16,7 +16,7 @@ import {
 import { type ConnectionConfig, withClock } from '../core/machine-config.js';
 import { checkCloseArguments } from './check-close.js';
 import { Delivery } from './delivery/delivery.js';
-import type { OutgoingData } from './delivery/outbox.js';
+import type { OutgoingData } from './delivery/outgoing-data.js';
 import type { Receipt } from './delivery/receipt.js';
 import { Inbound } from './inbound.js';
 import { callEach } from './listeners.js';

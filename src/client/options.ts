@@ -1,7 +1,8 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Clock } from '../core/clock.js';
 import type { ConnectionConfig, ConnectionMachineInput } from '../core/machine-config.js';
-import type { OutboxOptions, OutgoingData, ResolvedOutboxOptions } from './delivery/outbox.js';
+import type { OutboxOptions, ResolvedOutboxOptions } from './delivery/outbox.js';
+import type { OutgoingData } from './delivery/outgoing-data.js';
 import type { HeartbeatTiming } from './liveness.js';
 import type { SyncContext, SyncResult } from './sync-context.js';
 import type { WebSocketConstructor } from './websocket-like.js';

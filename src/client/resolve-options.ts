@@ -6,7 +6,8 @@ import {
   resolveConnectionConfig,
 } from '../core/machine-config.js';
 import { checkFunction, checkNumber, checkOptionsObject, maxTimerDelay } from '../core/validate.js';
-import { type OutboxOptions, type OutgoingData, resolveOutboxOptions } from './delivery/outbox.js';
+import { type OutboxOptions, resolveOutboxOptions } from './delivery/outbox.js';
+import type { OutgoingData } from './delivery/outgoing-data.js';
 import { jsonAck } from './json-ack.js';
 import type {
   AckOptions,

@@ -1,4 +1,4 @@
-import type { OutgoingData } from './delivery/outbox.js';
+import type { OutgoingData } from './delivery/outgoing-data.js';
 import type { IncomingData } from './options.js';
 
 /**

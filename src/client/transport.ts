@@ -9,7 +9,7 @@ import {
   type DropEvent,
   type TransportInput,
 } from '../core/machine.js';
-import { isOutgoing } from './delivery/outbox.js';
+import { isOutgoing } from './delivery/outgoing-data.js';
 import { WriteLedger } from './delivery/receipt.js';
 import { Liveness } from './liveness.js';
 import type { IncomingData, ResolvedConnectionOptions } from './options.js';

@@ -1,4 +1,4 @@
-import type { OutgoingData } from './delivery/outbox.js';
+import type { OutgoingData } from './delivery/outgoing-data.js';
 
 /** The part of a WebSocket lifeline uses: the browser's, Node 22's, or `ws`. */
 export interface WebSocketLike {

@@ -1,4 +1,4 @@
-import type { OutgoingData } from '../client/delivery/outbox.js';
+import type { OutgoingData } from '../client/delivery/outgoing-data.js';
 import type { WebSocketLike } from '../client/websocket-like.js';
 
 const CONNECTING = 0;

@@ -5,7 +5,8 @@ import {
   UserCallbackError,
 } from '../../core/errors/index.js';
 import type { AckOptions } from '../options.js';
-import { isOutgoing, type Outbox, type OutboxEntry } from './outbox.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
+import { isOutgoing } from './outgoing-data.js';
 
 /**
  * Puts the id the entry will get on its frame (ack mode). False, with the

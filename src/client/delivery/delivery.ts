@@ -9,7 +9,8 @@ import { jsonAck } from '../json-ack.js';
 import type { ResolvedConnectionOptions } from '../options.js';
 import type { SocketSession } from '../transport.js';
 import { admitEntry, describeData, stampEntry } from './admission.js';
-import { isOutgoing, Outbox, type OutboxEntry, type OutgoingData, sizeOf } from './outbox.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
+import { isOutgoing, type OutgoingData, sizeOf } from './outgoing-data.js';
 import { isFinalState, Receipt } from './receipt.js';
 
 /** What delivery tells the connection around it. */

@@ -1,5 +1,5 @@
 import type { ConnectionError } from '../../core/errors/index.js';
-import { lengthOf, type OutgoingData } from './outbox.js';
+import { lengthOf, type OutgoingData } from './outgoing-data.js';
 
 /**
  * Where a message is:

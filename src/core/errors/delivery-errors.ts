@@ -1,5 +1,5 @@
 // The errors a message's receipt can end with: refused, dropped, or closed on.
-import type { OutgoingData } from '../../client/delivery/outbox.js';
+import type { OutgoingData } from '../../client/delivery/outgoing-data.js';
 import { LifelineError } from './lifeline-error.js';
 
 /** How an error names a message: by its id once it has one. */
