@@ -38,6 +38,23 @@ describe('README', () => {
     expect(readme).toContain(`covered ${total}/${total} transitions`);
   });
 
+  it('lists in its API section exactly the names the main entry exports', async () => {
+    const entry = await import('../src/index.js');
+    const source = readFileSync(join(projectRoot, 'src', 'index.ts'), 'utf8');
+    const exported = [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)]
+      .flatMap((match) => (match[1] ?? '').split(','))
+      .map((name) => name.replace('type ', '').trim())
+      .filter(Boolean);
+    const listed = section('API')
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('`')[1]);
+    expect([...listed].sort()).toEqual([...exported].sort());
+    // Every listed value really is exported at run time (types leave no trace).
+    const values = Object.keys(entry).sort();
+    expect(values.every((name) => listed.includes(name))).toBe(true);
+  });
+
   describe('Errors section', () => {
     const section = readme.split('\n### Errors\n')[1]?.split('\n### ')[0] ?? '';
     const rows = section
