@@ -1,8 +1,9 @@
 export { type Connection, createConnection } from './client/create-connection.js';
 export type { OutgoingData } from './client/delivery/outgoing-data.js';
 export { isFinalState, type Receipt, type ReceiptState } from './client/delivery/receipt.js';
+export type { IncomingData } from './client/incoming-data.js';
 export { jsonAck } from './client/json-ack.js';
-export type { ConnectionOptions, IncomingData } from './client/options.js';
+export type { ConnectionOptions } from './client/options.js';
 export { formatStatus, type Status, type StatusState, statusOf } from './client/status.js';
 export type { SyncContext } from './client/sync-context.js';
 export { backoff } from './core/backoff.js';

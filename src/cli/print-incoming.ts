@@ -1,5 +1,5 @@
 import type { Connection } from '../client/create-connection.js';
-import type { IncomingData } from '../client/options.js';
+import type { IncomingData } from '../client/incoming-data.js';
 import { printable } from '../core/printable.js';
 import type { StatusOutput } from './status-output.js';
 

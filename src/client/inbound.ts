@@ -1,7 +1,8 @@
 import { describeError } from '../core/describe-error.js';
 import { type ConnectionError, InboundFrameError } from '../core/errors/index.js';
+import type { IncomingData } from './incoming-data.js';
 import { callEach } from './listeners.js';
-import type { IncomingData, ResolvedConnectionOptions } from './options.js';
+import type { ResolvedConnectionOptions } from './options.js';
 
 /**
  * The incoming half of a connection: acks go to delivery, the message id is

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { ConnectionConfig, ConnectionMachineInput } from '../core/machine-config.js';
 import type { OutboxOptions, ResolvedOutboxOptions } from './delivery/outbox.js';
 import type { OutgoingData } from './delivery/outgoing-data.js';
+import type { IncomingData } from './incoming-data.js';
 import type { HeartbeatTiming } from './liveness.js';
 import type { SyncContext, SyncResult } from './sync-context.js';
 import type { WebSocketConstructor } from './websocket-like.js';
@@ -10,9 +11,6 @@ import type { WebSocketConstructor } from './websocket-like.js';
 /** What `sync` may return: `{ ackedThrough }`, or nothing. */
 // biome-ignore lint/suspicious/noConfusingVoidType: an async function that returns nothing returns Promise<void>.
 export type SyncReturn = SyncResult | undefined | void;
-
-/** A frame as it arrives: text as a string, binary as the socket delivers it (Buffer in Node, Blob or ArrayBuffer in browsers). */
-export type IncomingData = string | ArrayBuffer | Blob | Uint8Array;
 
 /** Heartbeat: how a silent, half-open socket is detected. */
 export interface HeartbeatOptions {

@@ -4,7 +4,8 @@ import type { SyncInput } from '../core/machine.js';
 import { printable } from '../core/printable.js';
 import type { Delivery } from './delivery/delivery.js';
 import type { Inbound } from './inbound.js';
-import type { IncomingData, ResolvedConnectionOptions, SyncReturn } from './options.js';
+import type { IncomingData } from './incoming-data.js';
+import type { ResolvedConnectionOptions, SyncReturn } from './options.js';
 import type { SyncContext, SyncResult } from './sync-context.js';
 import type { SocketSession } from './transport.js';
 

@@ -11,8 +11,9 @@ import {
 } from '../core/machine.js';
 import { isOutgoing } from './delivery/outgoing-data.js';
 import { WriteLedger } from './delivery/receipt.js';
+import type { IncomingData } from './incoming-data.js';
 import { Liveness } from './liveness.js';
-import type { IncomingData, ResolvedConnectionOptions } from './options.js';
+import type { ResolvedConnectionOptions } from './options.js';
 import { platformWebSocket, resolveUrl } from './resolve-url.js';
 import {
   abandon,
