@@ -393,7 +393,7 @@ export function simulate(policy: Policy, params: SimParams): SimOutcome {
         connected += 1;
         continue;
       }
-      // What the client reads: the headers the pacer's verifyClient writes, parsed as transport.ts does.
+      // What the client reads: the headers the pacer's verifyClient writes, parsed as src/client/socket-faults.ts does.
       if (policy.hint && admission.retryAfterMs !== undefined) {
         retryAfter = parseRetryAfterMs(String(admission.retryAfterMs));
         precision = retryAfterPrecision;
