@@ -13,7 +13,8 @@ const docsTest = process.env.LIFELINE_MUTATION_WITH_DOCS === '1' ? ['test/docs.t
 
 /**
  * The tests `npm run test:mutation` (Stryker) runs against each mutant of
- * src/core/backoff.ts, src/core/machine.ts, src/client/delivery/outbox.ts and src/client/status.ts: the unit
+ * src/core/backoff.ts, src/core/machine.ts, src/core/retry-policy.ts, src/client/delivery/outbox.ts,
+ * src/client/delivery/outgoing-data.ts and src/client/status.ts: the unit
  * tests of the pure modules. No sockets, no child processes, no compiler:
  * the integration, reliability, server and demo tests are slow and add
  * nothing for these modules.

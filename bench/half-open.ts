@@ -1,4 +1,4 @@
-import { resolveConnectionOptions } from '../src/client/options.js';
+import { resolveConnectionOptions } from '../src/client/resolve-options.js';
 import { FaultProxy } from '../test/support/fault-proxy.js';
 import { tally } from './loss.js';
 import type { BenchClient, Peer } from './peers/index.js';

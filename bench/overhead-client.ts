@@ -376,7 +376,7 @@ function actorRate() {
   const logic = connectionMachine.provide({
     actors: { transport: fromCallback<ConnectionEvent, TransportInput>(() => undefined) },
   });
-  const actor = createConnectionActor({ now: () => clock.now() }, { clock, logic }).start();
+  const actor = createConnectionActor({ clock }, { logic }).start();
   actor.send({ type: 'START' });
   const drop = { type: 'DROP', code: 1006, reason: '' } as const;
   const retry = { type: 'RETRY' } as const;

@@ -393,7 +393,7 @@ export function simulate(policy: Policy, params: SimParams): SimOutcome {
         connected += 1;
         continue;
       }
-      // What the client reads: the headers the pacer's verifyClient writes, parsed as transport.ts does.
+      // What the client reads: the headers the pacer's verifyClient writes, parsed as src/client/socket-faults.ts does.
       if (policy.hint && admission.retryAfterMs !== undefined) {
         retryAfter = parseRetryAfterMs(String(admission.retryAfterMs));
         precision = retryAfterPrecision;
@@ -442,8 +442,8 @@ export function checkMirror(steps = 300, jitter?: Jitter): { steps: number; mism
     actors: { transport: fromCallback<ConnectionEvent, TransportInput>(() => undefined) },
   });
   const actor = createConnectionActor(
-    { backoff, now: () => clock.now(), connectTimeout: maxTimerDelay },
-    { clock, logic },
+    { backoff, clock, connectTimeout: maxTimerDelay },
+    { logic },
   ).start();
   actor.send({ type: 'START' });
   const mirror = lifelineRun(1, seededRandom(7), jitter);

@@ -327,12 +327,12 @@ export async function runStormSim(): Promise<BenchResult> {
     title: 'Storm, simulated',
     method: [
       `Virtual time, no sockets. N clients drop at t = 0. Each attempt reaches the server after a one-way latency drawn uniformly in ${latency[0]}-${latency[1]} ms and is answered after another draw. The server refuses every attempt at once until t = ${backAt / 1000} s, then admits ${rate} per second with a token bucket (burst ${burst}) and refuses the rest at once. Physical limit: ${backAt / 1000} s + N / ${rate} per s (${seconds(limitFor(10_000), 0)} for 10,000, ${seconds(limitFor(100_000), 0)} for 100,000).`,
-      "lifeline's policies call the real `nextDelay` and `resolveBackoffOptions` (src/core/backoff.ts) and mirror `scheduleRetry` in src/core/machine.ts: delay = round(nextDelay(attempt + 1, retryDelay)), or, when the server's 503 carried a schedule, the schedule instead: Retry-After-Ms + random x `retryAfterPrecision` (100 ms), or Retry-After + random x `retryAfterSpread` (1 s) when only the whole-second header came (no spread with jitter 'none'). The mirror was checked against the real machine (an actor on a simulated clock fed the same drops and the same seeded random): " +
+      "lifeline's policies call the real `nextDelay` and `resolveBackoffOptions` (src/core/backoff.ts) and mirror `scheduleRetry` in src/core/machine.ts (its delay from src/core/retry-policy.ts): delay = round(nextDelay(attempt + 1, retryDelay)), or, when the server's 503 carried a schedule, the schedule instead: Retry-After-Ms + random x `retryAfterPrecision` (100 ms), or Retry-After + random x `retryAfterSpread` (1 s) when only the whole-second header came (no spread with jitter 'none'). The mirror was checked against the real machine (an actor on a simulated clock fed the same drops and the same seeded random): " +
         mirror
           .map((m) => `${m.jitter}: ${m.mismatches} mismatches in ${m.steps} delays`)
           .join(', ') +
         '.',
-      "The token bucket is the real `createUpgradePacer` (src/server/upgrade-pacer.ts) on the virtual clock. With the pacing hint, a refused client reads the Retry-After-Ms header exactly as the pacer writes it and as transport.ts parses it; the other policies ignore the pacer's headers.",
+      "The token bucket is the real `createUpgradePacer` (src/server/upgrade-pacer.ts) on the virtual clock. With the pacing hint, a refused client reads the Retry-After-Ms header exactly as the pacer writes it and as src/client/socket-faults.ts parses it; the other policies ignore the pacer's headers.",
       `Peers' published defaults, as their code computes them: ${policies
         .filter((p) => !p.lifeline)
         .map((p) => `${p.label}: ${p.schedule}`)

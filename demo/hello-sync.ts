@@ -1,4 +1,5 @@
-import type { IncomingData, SyncContext, SyncResult } from '../src/index.js';
+import type { SyncResult } from '../src/client/sync-context.js';
+import type { IncomingData, SyncContext } from '../src/index.js';
 
 interface Welcome {
   welcome: true;

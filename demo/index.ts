@@ -3,7 +3,9 @@
  * network faults, with a live status line, a timeline and a measured summary.
  * See options.ts for the flags.
  */
-import { formatStatus, redactUrl } from '../src/index.js';
+
+import { redactUrl } from '../src/client/socket-url.js';
+import { formatStatus } from '../src/index.js';
 import { type RunningInspector, startInspector } from '../src/inspect/index.js';
 import { ChatClient } from './chat-client.js';
 import { clientTimings } from './client-timings.js';

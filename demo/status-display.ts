@@ -1,4 +1,5 @@
-import { formatStatus, printable, type Status } from '../src/index.js';
+import { printable } from '../src/core/printable.js';
+import { formatStatus, type Status } from '../src/index.js';
 import type { TimelineEntry } from './connection-timeline.js';
 import type { Phase } from './story.js';
 

@@ -1,6 +1,6 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { resolveConnectionConfig } from '../src/core/machine-config.js';
-import { seedMapping } from '../test/support/seed-mapping.js';
+import { seedMapping } from '../src/core/seed-mapping.js';
 
 /** One row of the transition table: a transition as the machine defines it. */
 export interface TransitionRow {
@@ -189,11 +189,16 @@ export function renderStatechartDoc(machine: AnyStateMachine): string {
   out.push('');
   out.push('## States');
   out.push('');
-  out.push('| state | description | entry | exit | invokes | timer |');
-  out.push('| --- | --- | --- | --- | --- | --- |');
+  out.push(
+    "Each state's tags say what it means outside the chart: `status:` the `state` of the connection's status (`statusOf` reads it with `snapshot.hasTag`), `seed:` the state of the original specification it stands for. A state without a `status:` tag shows its child's.",
+  );
+  out.push('');
+  out.push('| state | description | tags | entry | exit | invokes | timer |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const node of states) {
+    const tags = [...node.tags].map((tag) => `\`${tag}\``).join(', ');
     out.push(
-      `| \`${statePath(node)}\` | ${cell(node.description ?? '')} | ${actionLabels(node.entry).join(', ')} | ${actionLabels(node.exit).join(', ')} | ${invokesOf(node)} | ${timersOf(node)} |`,
+      `| \`${statePath(node)}\` | ${cell(node.description ?? '')} | ${tags} | ${actionLabels(node.entry).join(', ')} | ${actionLabels(node.exit).join(', ')} | ${invokesOf(node)} | ${timersOf(node)} |`,
     );
   }
   out.push('');
@@ -218,7 +223,7 @@ export function renderStatechartDoc(machine: AnyStateMachine): string {
   out.push('## Mapping to the original specification');
   out.push('');
   out.push(
-    "The original specification of lifeline names four connection states and a table of the transitions allowed between them. Each of its states maps to a state of this machine (a state counts as its closest mapped ancestor); `test/seed.test.ts` checks the specification's transition table on the machine's transition set with this mapping.",
+    "The original specification of lifeline names four connection states and a table of the transitions allowed between them. Each of its states maps to a state of this machine, the one with its `seed:` tag (a state counts as its closest mapped ancestor); `test/seed.test.ts` checks the specification's transition table on the machine's transition set with this mapping.",
   );
   out.push('');
   out.push('| specification state | machine state |');

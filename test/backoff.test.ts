@@ -6,7 +6,7 @@ import {
   nextDelay,
   resolveBackoffOptions,
 } from '../src/core/backoff.js';
-import { OptionRangeError } from '../src/core/errors.js';
+import { OptionRangeError } from '../src/core/errors/index.js';
 
 const fixed = (value: number) => () => value;
 

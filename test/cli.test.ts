@@ -1,4 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseArguments } from '../src/cli/parse-arguments.js';
+import { UsageError } from '../src/cli/usage-error.js';
 import { runCli } from './support/cli.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { until } from './support/integration.js';
@@ -74,6 +76,160 @@ describe('lifeline CLI: usage', () => {
     expect(await cli.exited).toBe(2);
     expect(cli.stderr()).toMatch(message);
     expect(cli.stdout()).toBe('');
+  });
+});
+
+describe('lifeline CLI: reading the command line', () => {
+  const url = 'ws://127.0.0.1:9/';
+
+  /** The UsageError `args` throw. */
+  function usageErrorOf(args: string[]): UsageError {
+    try {
+      parseArguments(args);
+    } catch (error) {
+      if (error instanceof UsageError) return error;
+      throw error;
+    }
+    throw new Error(`${JSON.stringify(args)} was accepted`);
+  }
+
+  it('reads every flag into the options it runs with', () => {
+    const args = [
+      '--ack',
+      '--json',
+      '--heartbeat=100',
+      '--heartbeat-timeout',
+      '200',
+      '--initial-delay',
+      '50',
+      '--max-delay',
+      '2000',
+      '--factor',
+      '1.5',
+      '--jitter',
+      'full',
+      '--max-attempts',
+      '3',
+      '--connect-timeout',
+      '500',
+      '--drain-timeout',
+      '0',
+      '--keep-open',
+      '--inspect',
+      '--inspect-port',
+      '9000',
+      url,
+    ];
+    expect(parseArguments(args)).toEqual({
+      url,
+      ack: true,
+      json: true,
+      heartbeat: { interval: 100, timeout: 200 },
+      backoff: { initialDelay: 50, maxDelay: 2000, factor: 1.5, jitter: 'full' },
+      maxAttempts: 3,
+      connectTimeout: 500,
+      drainTimeout: 0,
+      keepOpen: true,
+      inspect: { url: undefined, port: 9000 },
+    });
+  });
+
+  it('leaves out what was not given, so that the library applies its defaults', () => {
+    expect(parseArguments([url])).toStrictEqual({
+      url,
+      ack: false,
+      json: false,
+      heartbeat: {},
+      backoff: {},
+      maxAttempts: undefined,
+      connectTimeout: undefined,
+      drainTimeout: undefined,
+      keepOpen: false,
+      inspect: undefined,
+    });
+    expect(parseArguments(['--no-heartbeat', url])).toMatchObject({ heartbeat: false });
+  });
+
+  it('takes the argument after a bare --inspect as the <ws-url>, and --inspect=<ws-url> as the inspector', () => {
+    expect(parseArguments(['--inspect', url])).toMatchObject({
+      url,
+      inspect: { url: undefined, port: undefined },
+    });
+    expect(parseArguments(['--inspect=ws://127.0.0.1:8081/', url])).toMatchObject({
+      url,
+      inspect: { url: 'ws://127.0.0.1:8081/', port: undefined },
+    });
+    expect(parseArguments(['--inspect=ws://127.0.0.1:8081/', '--inspect', url])).toMatchObject({
+      inspect: { url: undefined },
+    });
+  });
+
+  it('reads everything after -- as positional', () => {
+    expect(parseArguments(['--', url])).toMatchObject({ url, ack: false });
+    expect(usageErrorOf(['--', '--ack', url]).message).toMatch(
+      /^expected one <ws-url>, got 2 arguments: "--ack", /,
+    );
+  });
+
+  it('answers --help and --version before anything after them, and after nothing wrong before', () => {
+    expect(parseArguments(['--help', '--bogus'])).toBe('help');
+    expect(parseArguments(['-V', '-h'])).toBe('version');
+    expect(parseArguments(['-h', '-V'])).toBe('help');
+    expect(parseArguments(['--initial-delay', 'soon', '--version'])).toBe('version');
+    expect(usageErrorOf(['--bogus', '--help']).message).toBe('unknown option --bogus');
+    expect(usageErrorOf(['-hx']).message).toBe('unknown option -x');
+  });
+
+  it.each([
+    [['--bogus=1', url], 'unknown option --bogus'],
+    [['--ack=yes', url], '--ack takes no value'],
+    [['--no-heartbeat=1', url], '--no-heartbeat takes no value'],
+    [['--heartbeat'], '--heartbeat needs a value'],
+    [
+      ['--heartbeat', '--ack', url],
+      '--heartbeat needs a value, got the option --ack (write --heartbeat=--ack if it is the value)',
+    ],
+  ])('explains a flag spelt wrong, %j, and shows the usage after', (args, message) => {
+    const error = usageErrorOf(args);
+    expect(error.message).toBe(message);
+    expect(error.showUsage).toBe(true);
+  });
+
+  it.each([
+    [['--heartbeat', url], `--heartbeat needs a number, got "${url}"`],
+    [['--heartbeat', ' ', url], '--heartbeat needs a number, got " "'],
+    [['--drain-timeout', '-1', url], '--drain-timeout must be from 0 to 2147483647 ms, got -1'],
+    [['--factor', '0.5', url], '--factor must be a finite number >= 1, got 0.5'],
+    [['--max-attempts', '0', url], '--max-attempts must be an integer >= 1 or Infinity, got 0'],
+    [
+      ['--connect-timeout', '-5', url],
+      '--connect-timeout must be a finite number > 0 and <= 2147483647, got -5',
+    ],
+    [
+      ['--no-heartbeat', '--heartbeat-timeout', '5', url],
+      '--no-heartbeat contradicts --heartbeat and --heartbeat-timeout',
+    ],
+    [['--inspect-port', '9000', url], '--inspect-port goes with --inspect (without a URL)'],
+    [
+      ['--inspect=ws://127.0.0.1:8081/', '--inspect-port', '9000', url],
+      '--inspect-port goes with --inspect (without a URL)',
+    ],
+    [['--inspect=', url], '--inspect=<ws-url> needs a ws: or wss: URL, got ""'],
+  ])('names the flag and what it accepts for a bad value, %j', (args, message) => {
+    const error = usageErrorOf(args);
+    expect(error.message).toBe(message);
+    expect(error.showUsage).toBe(false);
+  });
+
+  it('prints the usage after a flag spelt wrong, and a pointer to it after a bad value', async () => {
+    const unknown = runCli(['--bogus', url]);
+    const bad = runCli(['--factor', '0.5', url]);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toMatch(/^lifeline: unknown option --bogus\n\nusage: lifeline /);
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toBe(
+      'lifeline: --factor must be a finite number >= 1, got 0.5\n\nrun lifeline --help for usage\n',
+    );
   });
 });
 

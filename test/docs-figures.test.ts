@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmarkHeadlines, markdownTables } from '../scripts/benchmark-headlines.js';
 import { readSection, replaceSection } from '../scripts/generated-section.js';
-import { parseSocketUrl } from '../src/client/options.js';
+import { parseSocketUrl } from '../src/client/socket-url.js';
 import { defaultBackoffOptions, nextDelay } from '../src/core/backoff.js';
 import { type ChaosRecord, chaosFiguresSection } from './chaos/figures.js';
 import { projectRoot } from './support/typecheck.js';

@@ -13,7 +13,7 @@ describe('docs/statechart.md', () => {
     const doc = renderStatechartDoc(connectionMachine);
     const rows = doc.split('## Transitions')[1]?.split('\n## ')[0] ?? '';
     const count = rows.split('\n').filter((line) => line.startsWith('| `')).length;
-    expect(doc).toContain(`has 14 states and ${count} transitions`);
-    expect(count).toBe(28);
+    expect(doc).toContain(`has 15 states and ${count} transitions`);
+    expect(count).toBe(30);
   });
 });

@@ -3,7 +3,12 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from './support/typecheck.js';
 
-const entryPoints = ['src/index.ts', 'src/server/index.ts', 'src/inspect/index.ts'];
+const entryPoints = [
+  'src/index.ts',
+  'src/server/index.ts',
+  'src/inspect/index.ts',
+  'src/testing/index.ts',
+];
 
 interface ExportDoc {
   name: string;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import type { Clock } from '../src/client/clock.js';
 import {
   frameCheckInterval,
   type HeartbeatTiming,
@@ -9,6 +8,7 @@ import {
   wakeProbeTimeout,
   wakeThreshold,
 } from '../src/client/liveness.js';
+import type { Clock } from '../src/core/clock.js';
 
 /**
  * XState's SimulatedClock, plus a wall clock that can jump on its own. When a

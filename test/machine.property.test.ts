@@ -62,6 +62,8 @@ const event = fc.oneof(
       ),
       reason: fc.constantFrom('', 'bye', '7'),
       retryAfter: fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: undefined }),
+      // Now and then the transport's "no reply to the probe sent on waking".
+      woke: fc.option(fc.constant(true as const), { nil: undefined, freq: 3 }),
     }),
   },
 );

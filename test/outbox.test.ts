@@ -1,17 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  isOutgoing,
-  lengthOf,
   Outbox,
   type OutboxEntry,
   type OutboxOptions,
   resolveOutboxOptions,
-  sizeOf,
-  utf8Length,
 } from '../src/client/delivery/outbox.js';
+import { isOutgoing, lengthOf, sizeOf, utf8Length } from '../src/client/delivery/outgoing-data.js';
 import { Receipt } from '../src/client/delivery/receipt.js';
-import { OptionRangeError, OptionTypeError } from '../src/core/errors.js';
+import { OptionRangeError, OptionTypeError } from '../src/core/errors/index.js';
 
 function entry(id: number, bytes = 1): OutboxEntry {
   const data = 'x'.repeat(bytes);

@@ -168,6 +168,8 @@ describe('the npm package', () => {
           'dist/server/index.d.ts',
           'dist/cli/main.js',
           'dist/inspect/index.js',
+          'dist/testing/index.js',
+          'dist/testing/index.d.ts',
           'CHANGELOG.md',
           'LICENSE',
         ]),
@@ -179,7 +181,15 @@ describe('the npm package', () => {
         join(consumer, 'consumer.mjs'),
         `import { createConnection, formatStatus } from 'lifeline-ws';
 import { createUpgradePacer } from 'lifeline-ws/server';
+import { connectionPaths, FakeTransport, PathDriver } from 'lifeline-ws/testing';
 if (typeof createUpgradePacer !== 'function') throw new Error('lifeline-ws/server has no createUpgradePacer');
+// lifeline-ws/testing drives a path through the installed createConnection, with no network.
+const [path] = connectionPaths();
+const driver = new PathDriver(path);
+const driven = createConnection(driver.options);
+for (const step of path.steps) await driver.take(step, driven);
+driven.close();
+if (!(driver.transport instanceof FakeTransport)) throw new Error('lifeline-ws/testing has no FakeTransport');
 const connection = createConnection({ url: process.argv[2], ack: true });
 const receipt = await connection.send('from a consumer').settled;
 console.log(receipt.state, formatStatus(connection.status));
@@ -193,6 +203,7 @@ connection.close();
 
     const typedConsumer = `import { createActor } from 'xstate';
 import {
+  type Clock,
   type Connection,
   connectionMachine,
   createConnection,
@@ -201,6 +212,14 @@ import {
   type ReceiptState,
   type Status,
 } from 'lifeline-ws';
+import {
+  type ConnectionPath,
+  connectionPaths,
+  FakeTransport,
+  type PathStep,
+  pathConfigurations,
+  TestClock,
+} from 'lifeline-ws/testing';
 
 const connection: Connection = createConnection({
   url: 'wss://example.com/socket',
@@ -222,11 +241,16 @@ receipt.update('acked');
 receipt.numbered(1);
 // A machine needs no input to be created.
 createActor(connectionMachine).stop();
+// The testing entry point's types: its clock is a lifeline Clock, its paths are data.
+const paths: ConnectionPath[] = connectionPaths({ configurations: pathConfigurations });
+const steps: readonly PathStep[] = paths[0]?.steps ?? [];
+const clock: Clock = new TestClock();
+createConnection({ url: 'wss://example.com/socket', clock, WebSocket: new FakeTransport().WebSocket });
 // @ts-expect-error: a misspelt option is a type error
 createConnection({ url: 'wss://example.com/socket', backof: {} });
 // @ts-expect-error: jitter is one of four strings
 createConnection({ url: 'wss://example.com/socket', backoff: { jitter: 'lots' } });
-export { id, line, state };
+export { id, line, state, steps };
 `;
 
     it.each([
@@ -296,7 +320,10 @@ console.log(typeof createConnection, typeof formatStatus, typeof createUpgradePa
     it('runs its bin', async () => {
       const [command = '', ...prefix] = installedWithNpm
         ? [join(consumer, 'node_modules', '.bin', 'lifeline')]
-        : [process.execPath, join(consumer, 'node_modules', 'lifeline-ws', 'dist', 'cli.js')];
+        : [
+            process.execPath,
+            join(consumer, 'node_modules', 'lifeline-ws', 'dist', 'cli', 'main.js'),
+          ];
       expect((await ok(command, [...prefix, '--version'], consumer)).trim()).toBe(manifest.version);
       const help = await run(command, [...prefix, '--help'], consumer);
       expect(help.code).toBe(0);

@@ -5,7 +5,7 @@ import {
   type ReceiptState,
   WriteLedger,
 } from '../src/client/delivery/receipt.js';
-import { ConnectionClosedError, OutboxOverflowError } from '../src/core/errors.js';
+import { ConnectionClosedError, OutboxOverflowError } from '../src/core/errors/index.js';
 
 /** Lets every pending promise callback run; no time passes. */
 function flush(): Promise<void> {

@@ -66,6 +66,15 @@ describe('seed test 1: the four states exist and are distinct', () => {
     expect(ids).toHaveLength(4);
     expect(new Set(ids).size).toBe(4);
   });
+
+  it("reads the mapping from the chart's seed: tags, as DESIGN.md states it", () => {
+    expect(seedMapping).toEqual({
+      CONNECTED: 'session.connected',
+      SYNCING: 'session.connected.syncing',
+      RECONNECTING: 'session.reconnecting',
+      DISCONNECTED: 'disconnected',
+    });
+  });
 });
 
 describe('seed test 2: the six valid transitions', () => {

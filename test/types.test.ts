@@ -6,37 +6,42 @@
 
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Actor, InspectionEvent, Observer } from 'xstate';
+import type { SyncReturn } from '../src/client/options.js';
+import type { FormatStatusOptions } from '../src/client/status.js';
+import type { SyncResult } from '../src/client/sync-context.js';
 import {
   type Backoff,
   type BackoffOptions,
+  exponentialDelay,
+  type Jitter,
+} from '../src/core/backoff.js';
+import type { CloseInfo } from '../src/core/close-policy.js';
+import type {
+  FatalCloseError,
+  OptionRangeError,
+  OptionTypeError,
+} from '../src/core/errors/index.js';
+import type { ConnectionMachine } from '../src/core/machine.js';
+import {
   backoff,
-  type CloseInfo,
   type Connection,
-  type ConnectionMachine,
+  type ConnectionError,
   type ConnectionOptions,
   ConnectionState,
   createConnection,
   createConnectionActor,
-  exponentialDelay,
-  type FatalCloseError,
-  type FormatStatusOptions,
   formatStatus,
   type IncomingData,
   isFinalState,
-  type Jitter,
   jsonAck,
   type LifelineError,
   type LifelineErrorCode,
-  type OptionRangeError,
-  type OptionTypeError,
   type OutgoingData,
   type Receipt,
   type ReceiptState,
   type Status,
   type StatusState,
   type SyncContext,
-  type SyncResult,
-  type SyncReturn,
   statusOf,
 } from '../src/index.js';
 import {
@@ -45,6 +50,16 @@ import {
   startInspector,
 } from '../src/inspect/index.js';
 import { type Admission, createUpgradePacer, type UpgradePacer } from '../src/server/index.js';
+import {
+  type ConnectionPath,
+  connectionPaths,
+  type DrivenOptions,
+  type FakeTransport,
+  type PathDriver,
+  type PathStep,
+  type TestClock,
+  type TransitionCoverage,
+} from '../src/testing/index.js';
 
 describe('public types', () => {
   it('createConnection takes ConnectionOptions and returns a Connection', () => {
@@ -81,7 +96,7 @@ describe('public types', () => {
     expectTypeOf<Connection['subscribe']>().parameter(0).toEqualTypeOf<(status: Status) => void>();
     expectTypeOf<Connection['onError']>()
       .parameter(0)
-      .toEqualTypeOf<(error: LifelineError) => void>();
+      .toEqualTypeOf<(error: ConnectionError) => void>();
     expectTypeOf<Connection['close']>().parameters.toEqualTypeOf<
       [code?: number, reason?: string]
     >();
@@ -111,7 +126,12 @@ describe('public types', () => {
     expectTypeOf<Receipt['id']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<Receipt['state']>().toEqualTypeOf<ReceiptState>();
     expectTypeOf<Receipt['settled']>().toEqualTypeOf<Promise<Receipt>>();
-    expectTypeOf<Receipt['error']>().toEqualTypeOf<LifelineError | undefined>();
+    expectTypeOf<Receipt['error']>().toEqualTypeOf<ConnectionError | undefined>();
+    // Every error a connection reports is a LifelineError whose code names its class.
+    expectTypeOf<ConnectionError>().toMatchTypeOf<LifelineError>();
+    const narrowed = (error: ConnectionError) =>
+      error.code === 'ERR_LIFELINE_FATAL_CLOSE' ? error.closeCode : undefined;
+    expectTypeOf(narrowed).returns.toEqualTypeOf<number | undefined>();
     expectTypeOf<ReceiptState>().toEqualTypeOf<
       'queued' | 'sent' | 'acked' | 'delivered' | 'unconfirmed' | 'dropped' | 'rejected'
     >();
@@ -168,5 +188,20 @@ describe('public types', () => {
       NonNullable<ConnectionOptions['inspect']>
     >();
     expectTypeOf<RunningInspector['page']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('lifeline-ws/testing: its parts fit createConnection', () => {
+    expectTypeOf<TestClock>().toExtend<NonNullable<ConnectionOptions['clock']>>();
+    expectTypeOf<FakeTransport['WebSocket']>().toExtend<
+      NonNullable<ConnectionOptions['WebSocket']>
+    >();
+    expectTypeOf<TransitionCoverage['inspect']>().toExtend<
+      NonNullable<ConnectionOptions['inspect']>
+    >();
+    expectTypeOf<DrivenOptions>().toExtend<ConnectionOptions>();
+    expectTypeOf<PathDriver['options']>().toEqualTypeOf<DrivenOptions>();
+    expectTypeOf(connectionPaths).returns.toEqualTypeOf<ConnectionPath[]>();
+    expectTypeOf<ConnectionPath['steps']>().toEqualTypeOf<readonly PathStep[]>();
+    expectTypeOf<PathDriver['take']>().parameters.toEqualTypeOf<[PathStep, Connection]>();
   });
 });

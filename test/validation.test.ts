@@ -7,7 +7,7 @@ import {
   LifelineError,
   OptionRangeError,
   OptionTypeError,
-} from '../src/core/errors.js';
+} from '../src/core/errors/index.js';
 import type { ConnectionMachineInput } from '../src/core/machine-config.js';
 
 type Case = [description: string, input: unknown, option: string, kind: typeof Error];
@@ -81,7 +81,9 @@ describe('option validation', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(kind);
-    expect(thrown).toBeInstanceOf(LifelineError);
+    expect((thrown as Error).name).toBe(
+      kind === TypeError ? 'OptionTypeError' : 'OptionRangeError',
+    );
     const error = thrown as OptionRangeError | OptionTypeError;
     expect(error.message).toContain(`\`${option}\``);
     expect(error.option).toBe(option);
@@ -154,8 +156,15 @@ describe('option validation', () => {
     expect(() => createConnectionActor({ maxAttempts: 1 })).not.toThrow();
   });
 
-  it('tells lifeline errors from others by brand, and subclasses by class', () => {
+  it('tells lifeline errors from others by code, and subclasses by class', () => {
+    const optionError = new OptionTypeError('a', 'b', 1);
+    expect(optionError.code).toBe('ERR_LIFELINE_INVALID_OPTION');
+    expect('code' in new TypeError('x')).toBe(false);
+    expect(optionError).toBeInstanceOf(TypeError);
+    expect(optionError).not.toBeInstanceOf(OptionRangeError);
+    // instanceof is the ordinary prototype check: an option error is a TypeError, not a LifelineError.
+    expect(optionError).not.toBeInstanceOf(LifelineError);
+    expect(new InvalidDataError('x')).toBeInstanceOf(LifelineError);
     expect(new TypeError('x')).not.toBeInstanceOf(LifelineError);
-    expect(new OptionTypeError('a', 'b', 1)).not.toBeInstanceOf(OptionRangeError);
   });
 });

@@ -1,4 +1,5 @@
-import { createConnection, type WebSocketConstructor } from '../../src/index.js';
+import type { WebSocketConstructor } from '../../src/client/websocket-like.js';
+import { createConnection } from '../../src/index.js';
 import { CountingWebSocket, registerClient } from './counting-ws.js';
 import { Attempts, type BenchClient, Listeners, type Peer } from './types.js';
 

@@ -8,16 +8,17 @@
  * (no ack envelope), `hello=0` (no sync handshake), `initialDelay`,
  * `maxDelay`, `jitter` (backoff), `heartbeat=0` (no heartbeat).
  */
+
+import type { SyncResult } from '../../src/client/sync-context.js';
+import type { Jitter } from '../../src/core/backoff.js';
+import { printable } from '../../src/core/printable.js';
 import {
   type Connection,
   createConnection,
   type IncomingData,
-  type Jitter,
-  printable,
   type Receipt,
   type Status,
   type SyncContext,
-  type SyncResult,
 } from '../../src/index.js';
 
 const params = new URLSearchParams(location.search);

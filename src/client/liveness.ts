@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 
 /** How the transport tells a live socket from a dead one. */
 export interface HeartbeatTiming {
@@ -14,6 +14,10 @@ export const wakeCheckInterval = 250;
 export const wakeThreshold = 2000;
 /** After waking, a probe must be answered this fast, in ms. */
 export const wakeProbeTimeout = 500;
+/** Why a socket whose heartbeat probe went unanswered was dropped. */
+export const heartbeatTimeoutReason = 'heartbeat timeout';
+/** Why a socket that did not answer the probe sent on waking was dropped. */
+export const wakeProbeReason = 'no reply after wake';
 /**
  * While frames keep arriving, how often a socket's frames are counted, in ms:
  * a probe goes out at most this much later than `interval` after the last
@@ -66,7 +70,7 @@ export class Liveness {
   readonly #clock: Clock;
   readonly #timing: HeartbeatTiming;
   readonly #probe: () => void;
-  readonly #dead: (reason: string) => void;
+  readonly #dead: (reason: string, woke: boolean) => void;
   readonly #checked: ((now: number) => void) | undefined;
   readonly #onTimer = () => this.#check();
   #phase: Phase = quiet;
@@ -80,7 +84,7 @@ export class Liveness {
   #aliveAt = 0;
   #probeSentAt = 0;
   #probeTimeout = 0;
-  #probeReason = 'heartbeat timeout';
+  #probeReason = heartbeatTimeoutReason;
   /** The outstanding probe is judged on its timeout whatever the lateness of the check. */
   #probeIsFinal = false;
   /** A check asked for by `checkWithin`, on the clock's time line; Infinity when none. */
@@ -99,7 +103,7 @@ export class Liveness {
     clock: Clock,
     timing: HeartbeatTiming,
     probe: () => void,
-    dead: (reason: string) => void,
+    dead: (reason: string, woke: boolean) => void,
     checked?: (now: number) => void,
   ) {
     this.#clock = clock;
@@ -138,7 +142,7 @@ export class Liveness {
   probeNow(): void {
     if (!this.#started || this.#stopped || this.#phase === probing) return;
     const now = this.#clock.now();
-    this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
+    this.#sendProbe(now, this.#timing.timeout, heartbeatTimeoutReason, false);
     this.#rearm(now);
   }
 
@@ -215,7 +219,7 @@ export class Liveness {
       if (now >= this.#probeSentAt + this.#probeTimeout) {
         if (this.#probeIsFinal || lateBy <= lagTolerance) {
           this.stop();
-          this.#dead(this.#probeReason);
+          this.#dead(this.#probeReason, this.#probeReason === wakeProbeReason);
           return;
         }
         this.#sendProbe(now, this.#probeTimeout, this.#probeReason, true);
@@ -225,7 +229,7 @@ export class Liveness {
       if (this.#inbound !== this.#counted) this.#busy(now);
       else this.#quiet(this.#aliveAt);
     } else if (now - this.#aliveAt >= this.#timing.interval) {
-      this.#sendProbe(now, this.#timing.timeout, 'heartbeat timeout', false);
+      this.#sendProbe(now, this.#timing.timeout, heartbeatTimeoutReason, false);
     }
     if (this.#stopped) return;
     this.#checked?.(now);
@@ -239,12 +243,12 @@ export class Liveness {
       // Judged by its own timeout: a sleep does not cancel it.
       if (now >= this.#probeSentAt + this.#probeTimeout) {
         this.stop();
-        this.#dead(this.#probeReason);
+        this.#dead(this.#probeReason, this.#probeReason === wakeProbeReason);
       }
       return;
     }
     const timeout = Math.min(wakeProbeTimeout, this.#timing.timeout);
-    this.#sendProbe(now, timeout, 'no reply after wake', true);
+    this.#sendProbe(now, timeout, wakeProbeReason, true);
   }
 
   static #join(liveness: Liveness): void {

@@ -1,5 +1,5 @@
-import type { OutgoingData } from './delivery/outbox.js';
-import type { IncomingData } from './options.js';
+import type { OutgoingData } from './delivery/outgoing-data.js';
+import type { IncomingData } from './incoming-data.js';
 
 /**
  * What the `sync` option receives on every new socket, before the outbox

@@ -1,19 +1,30 @@
 import { fromCallback } from 'xstate';
 import type { CloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
-import { type LifelineError, UserCallbackError } from '../core/errors.js';
-import type { ConnectionEvent, DropEvent, TransportInput } from '../core/machine.js';
-import { parseRetryAfter, parseRetryAfterMs, retryAfterPrecision } from '../core/retry-after.js';
-import { isOutgoing } from './delivery/outbox.js';
+import { type ConnectionError, UserCallbackError } from '../core/errors/index.js';
+import {
+  abnormalClosure,
+  type CloseRequest,
+  type ConnectionEvent,
+  type DropEvent,
+  type TransportInput,
+} from '../core/machine.js';
+import { isOutgoing } from './delivery/outgoing-data.js';
 import { WriteLedger } from './delivery/receipt.js';
+import type { IncomingData } from './incoming-data.js';
 import { Liveness } from './liveness.js';
-import type {
-  IncomingData,
-  ResolvedConnectionOptions,
-  WebSocketConstructor,
-  WebSocketLike,
-} from './options.js';
-import { parseSocketUrl, redactUrl } from './options.js';
+import type { ResolvedConnectionOptions } from './options.js';
+import { platformWebSocket, resolveUrl } from './resolve-url.js';
+import {
+  abandon,
+  protocolViolation,
+  tlsFailure,
+  type UpgradeRefusal,
+  type UpgradeResponse,
+  upgradeRefusal,
+} from './socket-faults.js';
+import { redactUrl } from './socket-url.js';
+import type { WebSocketLike } from './websocket-like.js';
 
 const connecting = 0;
 const open = 1;
@@ -47,12 +58,10 @@ export interface TransportBinding {
   frame(data: IncomingData): void;
   /** The session is over: the socket is detached and closing. */
   ended(session: SocketSession): void;
-  /** The close the user asked for, if they did. */
-  closeRequest(): { code: number; reason: string } | null;
-  /** A probe after waking went unanswered: the socket was replaced, reconnect at once. */
-  wokeToDeadSocket(): void;
+  /** The close the user asked for, if they did (the machine keeps it in its context). */
+  closeRequest(): CloseRequest | null;
   /** A function from the options misbehaved; the transport carried on without it. */
-  report(error: LifelineError): void;
+  report(error: ConnectionError): void;
   /**
    * The server closed with 1009 (message too big): the connection rejects
    * the message to blame and says to retry, or finds none (undefined).
@@ -65,287 +74,236 @@ export interface ActorLookup {
   get(systemId: string): object | undefined;
 }
 
-let defaultConstructor: Promise<WebSocketConstructor> | undefined;
+/**
+ * One session's socket: opens it, reports OPEN and DROP, owns the
+ * heartbeat, and closes the socket when the session ends. Events from the
+ * socket after that are ignored.
+ */
+class SocketTransport {
+  readonly #binding: TransportBinding;
+  readonly #options: ResolvedConnectionOptions;
+  readonly #sendBack: (event: ConnectionEvent) => void;
+  readonly #ledger = new WriteLedger();
+  #socket: WebSocketLike | undefined;
+  #session: SocketSession | undefined;
+  #liveness: Liveness | undefined;
+  #over = false;
+  #refusal: UpgradeRefusal | undefined;
+  #socketError: unknown;
+  #lastConfirmPing = Number.NEGATIVE_INFINITY;
 
-/** The global WebSocket where there is one, else `ws` (loaded only then). */
-function platformWebSocket(): Promise<WebSocketConstructor> {
-  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  // Node 22's global WebSocket cannot send ping frames or take `ca`: in Node, `ws` is the better socket.
-  const inNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  if (global && !inNode) return Promise.resolve(global);
-  defaultConstructor ??= import('ws').then(
-    (module) => (module.default ?? module) as unknown as WebSocketConstructor,
-  );
-  return defaultConstructor;
-}
-
-/** What the `url` option gave for this attempt: a URL to open, or why there is none. */
-type UrlOutcome = { url: string } | { failed: UserCallbackError } | { unusable: string };
-
-async function resolveUrl(url: ResolvedConnectionOptions['url']): Promise<UrlOutcome> {
-  if (typeof url !== 'function') return { url: parseSocketUrl(String(url)).toString() };
-  let value: unknown;
-  try {
-    value = await url();
-  } catch (error) {
-    // No `cause`: the thrown error may quote the URL with its credentials; the message is redacted.
-    const problem = `failed: ${redactUrl(describeError(error))}`;
-    return { failed: new UserCallbackError('url', problem) };
+  constructor(binding: TransportBinding, sendBack: (event: ConnectionEvent) => void) {
+    this.#binding = binding;
+    this.#options = binding.options;
+    this.#sendBack = sendBack;
+    // A write that no ping covers: a check soon (a quiet socket's heartbeat may be far off) pings for it.
+    this.#ledger.onUnpinged = () => this.#liveness?.checkWithin(receiptConfirmDelay);
   }
-  try {
-    if (typeof value !== 'string' && !(value instanceof URL)) {
-      throw new TypeError(`returned ${describeError(value)}, not a URL`);
+
+  start(): void {
+    this.#open().catch((error: unknown) => {
+      this.#drop({
+        code: abnormalClosure,
+        reason: `could not open: ${redactUrl(describeError(error))}`,
+      });
+    });
+  }
+
+  /** The session is over: the socket closes politely if the user asked, else it is abandoned. */
+  stop(): void {
+    this.#over = true;
+    this.#liveness?.stop();
+    if (this.#session) this.#binding.ended(this.#session);
+    const current = this.#socket;
+    if (!current) return;
+    const request = this.#binding.closeRequest();
+    if (current.readyState === open && request) {
+      current.close(request.code, request.reason);
+      const grace = this.#options.clock.setTimeout(() => current.terminate?.(), closeGrace);
+      (grace as { unref?: () => void } | undefined)?.unref?.();
+      return;
     }
-    return { url: parseSocketUrl(String(value)).toString() };
-  } catch (error) {
-    // The same answer next time: retrying would only repeat the failure.
-    return { unusable: `url() gave no usable WebSocket URL: ${describeError(error)}` };
+    // Abandoned (timeout, offline, a drop): nothing written to it may arrive after the next socket's data.
+    if (current.readyState === connecting || current.readyState === open) abandon(current);
+    this.#ledger.end();
+  }
+
+  async #open(): Promise<void> {
+    const outcome = await resolveUrl(this.#options.url);
+    if (this.#over) return;
+    if ('unusable' in outcome) {
+      this.#drop({ code: abnormalClosure, reason: outcome.unusable, verdict: { action: 'fatal' } });
+      return;
+    }
+    if ('failed' in outcome) {
+      this.#binding.report(outcome.failed);
+      this.#drop({ code: abnormalClosure, reason: outcome.failed.message });
+      return;
+    }
+    const { WebSocket: given, socketOptions, protocols, binaryType } = this.#options;
+    const WebSocket = given ?? (await platformWebSocket());
+    if (this.#over) return;
+    const created =
+      socketOptions === undefined
+        ? new WebSocket(outcome.url, protocols)
+        : new WebSocket(outcome.url, protocols, socketOptions as never);
+    this.#socket = created;
+    if (binaryType !== undefined) created.binaryType = binaryType;
+    this.#attach(created);
+  }
+
+  #attach(created: WebSocketLike): void {
+    created.onopen = () => this.#opened(created);
+    if (typeof created.on === 'function') {
+      created.on('message', ((data: Buffer, isBinary: boolean) =>
+        this.#frame(isBinary ? data : data.toString())) as never);
+      created.on('pong', ((data: Buffer) => this.#pong(data)) as never);
+      created.on('ping', (() => {
+        if (!this.#over) this.#liveness?.touch();
+      }) as never);
+      created.on('unexpected-response', ((_request: unknown, response: UpgradeResponse) => {
+        // Retry-After as an HTTP date counts on the wall clock, whatever clock the connection runs on.
+        this.#refusal = upgradeRefusal(response, Date.now());
+        response.resume?.();
+        created.terminate?.();
+      }) as never);
+    } else {
+      created.onmessage = (event) => this.#frame(event.data as IncomingData);
+    }
+    created.onerror = (event) => {
+      this.#socketError = event;
+    };
+    created.onclose = (event) => this.#closed(event);
+  }
+
+  #opened(created: WebSocketLike): void {
+    if (this.#over) return;
+    const session = { socket: created, ledger: this.#ledger, probeNow: () => this.#probeNow() };
+    this.#session = session;
+    this.#binding.opened(session);
+    const { heartbeat, clock } = this.#options;
+    if (heartbeat) {
+      this.#liveness = new Liveness(
+        clock,
+        heartbeat,
+        () => this.#probe(),
+        (reason, woke) => this.#declareDead(reason, woke),
+        (now) => this.#confirmWrites(now),
+      );
+      this.#liveness.start();
+    }
+    this.#sendBack({ type: 'OPEN' });
+  }
+
+  #frame(data: IncomingData): void {
+    if (this.#over) return;
+    this.#liveness?.touch();
+    this.#binding.frame(data);
+  }
+
+  #pong(data: Buffer): void {
+    if (this.#over) return;
+    this.#liveness?.touch();
+    // The pong echoes its ping's payload: the number of writes the server has read.
+    const through = Number(String(data));
+    if (Number.isSafeInteger(through)) this.#ledger.confirmThrough(through);
+  }
+
+  #closed(event: { code: number; reason: string; wasClean?: boolean }): void {
+    if (this.#over) {
+      const request = this.#binding.closeRequest();
+      if (request && event.wasClean) this.#ledger.confirmThrough(this.#ledger.written);
+      this.#ledger.end();
+      return;
+    }
+    // Asked before the ledger ends, while the message to blame is still unconfirmed.
+    const session = this.#session;
+    const verdict =
+      event.code === 1009 && session ? this.#binding.refusedAsTooLarge(session) : undefined;
+    this.#ledger.end();
+    const error = this.#socketError;
+    const tls = tlsFailure(error);
+    const violation = protocolViolation(error);
+    if (this.#refusal) {
+      const refusal = this.#refusal;
+      this.#drop({ code: abnormalClosure, reason: `HTTP ${refusal.status}`, ...refusal });
+    } else if (tls) {
+      this.#drop({ code: 1015, reason: `TLS: ${tls}` });
+    } else if (violation) {
+      this.#drop({ code: violation, reason: describeError(error) });
+    } else {
+      const reason = event.reason || (error ? describeError(error) : '');
+      const code = event.code || abnormalClosure;
+      this.#drop(verdict ? { code, reason, verdict } : { code, reason });
+    }
+  }
+
+  #drop(event: Omit<DropEvent, 'type'>): void {
+    if (!this.#over) this.#sendBack({ type: 'DROP', ...event });
+  }
+
+  #probeNow(): void {
+    this.#liveness?.probeNow();
+  }
+
+  /** A ping that carries the number of writes before it: its pong confirms them. */
+  #ping(target: WebSocketLike): void {
+    this.#ledger.pingedThrough = this.#ledger.written;
+    target.ping?.(String(this.#ledger.written));
+  }
+
+  /** Called on each heartbeat check: pings for writes no ping covers yet, at most once per receiptConfirmInterval. */
+  #confirmWrites(now: number): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== open || !socket.ping) return;
+    if (this.#ledger.written <= this.#ledger.pingedThrough) return;
+    const wait = this.#lastConfirmPing + receiptConfirmInterval - now;
+    if (wait > 0) {
+      this.#liveness?.checkWithin(wait);
+      return;
+    }
+    this.#lastConfirmPing = now;
+    this.#ping(socket);
+  }
+
+  #probe(): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== open) return;
+    const { heartbeat } = this.#options;
+    if (heartbeat?.message && (heartbeat.preferMessage || !socket.ping)) {
+      try {
+        const message = heartbeat.message();
+        if (!isOutgoing(message)) throw new TypeError(`returned ${describeError(message)}`);
+        socket.send(message);
+        return;
+      } catch (error) {
+        this.#binding.report(
+          new UserCallbackError('heartbeat.message', `failed: ${describeError(error)}`, {
+            cause: error,
+          }),
+        );
+      }
+    }
+    // A ping frame where there is one; else the probe is the wait itself (passive heartbeat).
+    this.#ping(socket);
+  }
+
+  #declareDead(reason: string, woke: boolean): void {
+    const socket = this.#socket;
+    if (this.#over || !socket) return;
+    abandon(socket);
+    this.#drop(woke ? { code: abnormalClosure, reason, woke } : { code: abnormalClosure, reason });
   }
 }
 
 /**
- * Drops a socket judged dead, at once. A plain destroy sends FIN and lets the
- * kernel deliver what was unsent once the path returns: after newer messages
- * sent on the next socket. A reset discards it instead (`ws` keeps its
- * net.Socket in `_socket`; browsers offer only close()).
- */
-function abandon(socket: WebSocketLike): void {
-  try {
-    (socket as { _socket?: { resetAndDestroy?: () => void } })._socket?.resetAndDestroy?.();
-  } catch {
-    // Already closed, or a transport that cannot reset: terminate() below still ends it.
-  }
-  if (socket.terminate) socket.terminate();
-  else socket.close();
-}
-
-/**
- * The close code a protocol violation the client detected deserves: `ws`
- * closes with it but reports 1006, which would hide it from the close policy.
- */
-function protocolViolation(error: unknown): number | undefined {
-  const cause = (error as { error?: unknown } | null)?.error ?? error;
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
-  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 1009;
-  if (code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') return 1009;
-  return 1002;
-}
-
-function tlsFailure(error: unknown): string | undefined {
-  const cause = (error as { error?: unknown } | null)?.error ?? error;
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return undefined;
-  return /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_(GET|VERIFY)/.test(code) ? code : undefined;
-}
-
-/**
- * The `transport` actor: opens one socket per session, reports OPEN and
- * DROP, owns the heartbeat, and closes the socket when the session ends.
- * Events from the socket after that are ignored.
+ * The `transport` actor: one {@link SocketTransport} per visit of `session`,
+ * stopped (closing its socket) when the session ends.
  */
 export function transportLogic(bindingOf: (system: ActorLookup) => TransportBinding) {
   return fromCallback<ConnectionEvent, TransportInput>(({ sendBack, system }) => {
-    const binding = bindingOf(system);
-    const { options } = binding;
-    const ledger = new WriteLedger();
-    let socket: WebSocketLike | undefined;
-    let session: SocketSession | undefined;
-    let liveness: Liveness | undefined;
-    let over = false;
-    /** The server refused the upgrade: what the DROP will say about it. */
-    let refusal:
-      | (Pick<DropEvent, 'retryAfter' | 'retryAfterPrecision'> & { status: number })
-      | undefined;
-    let socketError: unknown;
-    let lastConfirmPing = Number.NEGATIVE_INFINITY;
-
-    const drop = (event: Omit<DropEvent, 'type'>) => {
-      if (!over) sendBack({ type: 'DROP', ...event });
-    };
-
-    const frame = (data: IncomingData) => {
-      if (over) return;
-      liveness?.touch();
-      binding.frame(data);
-    };
-
-    /** A ping that carries the number of writes before it: its pong confirms them. */
-    const ping = (target: WebSocketLike) => {
-      ledger.pingedThrough = ledger.written;
-      target.ping?.(String(ledger.written));
-    };
-
-    /** Called on each heartbeat check: pings for writes no ping covers yet, at most once per receiptConfirmInterval. */
-    const confirmWrites = (now: number) => {
-      if (!socket || socket.readyState !== open || !socket.ping) return;
-      if (ledger.written <= ledger.pingedThrough) return;
-      const wait = lastConfirmPing + receiptConfirmInterval - now;
-      if (wait > 0) {
-        liveness?.checkWithin(wait);
-        return;
-      }
-      lastConfirmPing = now;
-      ping(socket);
-    };
-
-    // A write that no ping covers: a check soon (a quiet socket's heartbeat may be far off) pings for it.
-    ledger.onUnpinged = () => liveness?.checkWithin(receiptConfirmDelay);
-
-    const probe = () => {
-      if (!socket || socket.readyState !== open) return;
-      const { heartbeat } = options;
-      if (heartbeat?.message && (heartbeat.preferMessage || !socket.ping)) {
-        try {
-          const message = heartbeat.message();
-          if (!isOutgoing(message)) throw new TypeError(`returned ${describeError(message)}`);
-          socket.send(message);
-          return;
-        } catch (error) {
-          binding.report(
-            new UserCallbackError('heartbeat.message', `failed: ${describeError(error)}`, {
-              cause: error,
-            }),
-          );
-        }
-      }
-      // A ping frame where there is one; else the probe is the wait itself (passive heartbeat).
-      ping(socket);
-    };
-
-    const declareDead = (reason: string) => {
-      if (over || !socket) return;
-      abandon(socket);
-      drop({ code: 1006, reason });
-      if (reason === 'no reply after wake') binding.wokeToDeadSocket();
-    };
-
-    const attach = (created: WebSocketLike) => {
-      created.onopen = () => {
-        if (over) return;
-        session = { socket: created, ledger, probeNow: () => liveness?.probeNow() };
-        binding.opened(session);
-        if (options.heartbeat) {
-          liveness = new Liveness(
-            options.clock,
-            options.heartbeat,
-            probe,
-            declareDead,
-            confirmWrites,
-          );
-          liveness.start();
-        }
-        sendBack({ type: 'OPEN' });
-      };
-      if (typeof created.on === 'function') {
-        created.on('message', ((data: Buffer, isBinary: boolean) =>
-          frame(isBinary ? data : data.toString())) as never);
-        created.on('pong', ((data: Buffer) => {
-          if (over) return;
-          liveness?.touch();
-          // The pong echoes its ping's payload: the number of writes the server has read.
-          const through = Number(String(data));
-          if (Number.isSafeInteger(through)) ledger.confirmThrough(through);
-        }) as never);
-        created.on('ping', (() => {
-          if (!over) liveness?.touch();
-        }) as never);
-        created.on('unexpected-response', ((
-          _request: unknown,
-          response: {
-            statusCode: number;
-            headers: Record<string, string | string[] | undefined>;
-            resume?: () => void;
-          },
-        ) => {
-          const status = response.statusCode;
-          const preciseMs = parseRetryAfterMs(response.headers['retry-after-ms']);
-          const seconds = parseRetryAfter(response.headers['retry-after'], Date.now());
-          if (preciseMs !== undefined) {
-            refusal = { status, retryAfter: preciseMs, retryAfterPrecision };
-          } else {
-            refusal = seconds === undefined ? { status } : { status, retryAfter: seconds };
-          }
-          response.resume?.();
-          created.terminate?.();
-        }) as never);
-      } else {
-        created.onmessage = (event) => frame(event.data as IncomingData);
-      }
-      created.onerror = (event) => {
-        socketError = event;
-      };
-      created.onclose = (event) => {
-        if (over) {
-          const request = binding.closeRequest();
-          if (request && event.wasClean) ledger.confirmThrough(ledger.written);
-          ledger.end();
-          return;
-        }
-        // Asked before the ledger ends, while the message to blame is still unconfirmed.
-        const verdict =
-          event.code === 1009 && session ? binding.refusedAsTooLarge(session) : undefined;
-        ledger.end();
-        const tls = tlsFailure(socketError);
-        const violation = protocolViolation(socketError);
-        if (refusal) {
-          drop({ code: 1006, reason: `HTTP ${refusal.status}`, ...refusal });
-        } else if (tls) {
-          drop({ code: 1015, reason: `TLS: ${tls}` });
-        } else if (violation) {
-          drop({ code: violation, reason: describeError(socketError) });
-        } else {
-          const reason = event.reason || (socketError ? describeError(socketError) : '');
-          drop({ code: event.code || 1006, reason, ...(verdict ? { verdict } : {}) });
-        }
-      };
-    };
-
-    const start = async () => {
-      const outcome = await resolveUrl(options.url);
-      if (over) return;
-      if ('unusable' in outcome) {
-        drop({ code: 1006, reason: outcome.unusable, verdict: { action: 'fatal' } });
-        return;
-      }
-      if ('failed' in outcome) {
-        binding.report(outcome.failed);
-        drop({ code: 1006, reason: outcome.failed.message });
-        return;
-      }
-      const { url } = outcome;
-      const WebSocket = options.WebSocket ?? (await platformWebSocket());
-      if (over) return;
-      const created =
-        options.socketOptions === undefined
-          ? new WebSocket(url, options.protocols)
-          : new WebSocket(url, options.protocols, options.socketOptions as never);
-      socket = created;
-      if (options.binaryType !== undefined) created.binaryType = options.binaryType;
-      attach(created);
-    };
-
-    start().catch((error: unknown) => {
-      drop({ code: 1006, reason: `could not open: ${redactUrl(describeError(error))}` });
-    });
-
-    return () => {
-      over = true;
-      liveness?.stop();
-      if (session) binding.ended(session);
-      const current = socket;
-      if (!current) return;
-      const request = binding.closeRequest();
-      if (current.readyState === open && request) {
-        current.close(request.code, request.reason);
-        const grace = setTimeout(() => current.terminate?.(), closeGrace);
-        (grace as { unref?: () => void }).unref?.();
-        return;
-      }
-      // Abandoned (timeout, offline, a drop): nothing written to it may arrive after the next socket's data.
-      if (current.readyState === connecting || current.readyState === open) abandon(current);
-      ledger.end();
-    };
+    const transport = new SocketTransport(bindingOf(system), sendBack);
+    transport.start();
+    return () => transport.stop();
   });
 }

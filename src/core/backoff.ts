@@ -1,4 +1,4 @@
-import { OptionRangeError } from './errors.js';
+import { OptionRangeError } from './errors/index.js';
 import {
   checkFunction,
   checkNumber,
@@ -13,7 +13,7 @@ import {
  *
  * @example
  * ```ts
- * import { jitterStrategies } from 'lifeline-ws';
+ * import { jitterStrategies } from './backoff.js'; // internal
  *
  * jitterStrategies.includes('equal'); // true
  * ```
@@ -68,7 +68,7 @@ export type ResolvedBackoffOptions = Readonly<Required<BackoffOptions>>;
  *
  * @example
  * ```ts
- * import { defaultBackoffOptions } from 'lifeline-ws';
+ * import { defaultBackoffOptions } from './backoff.js'; // internal
  *
  * defaultBackoffOptions.maxDelay; // 60000
  * ```
@@ -90,7 +90,7 @@ const backoffOptionNames = ['initialDelay', 'factor', 'maxDelay', 'jitter', 'ran
  *
  * @example
  * ```ts
- * import { resolveBackoffOptions } from 'lifeline-ws';
+ * import { resolveBackoffOptions } from './backoff.js'; // internal
  *
  * resolveBackoffOptions({ jitter: 'none' }).maxDelay; // 60000
  * resolveBackoffOptions({ factor: 0.5 }); // RangeError: `factor` must be a finite number >= 1, got 0.5
@@ -144,7 +144,7 @@ function checkAttempt(attempt: number): number {
  *
  * @example
  * ```ts
- * import { exponentialDelay } from 'lifeline-ws';
+ * import { exponentialDelay } from './backoff.js'; // internal
  *
  * [1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => exponentialDelay(attempt));
  * // [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]
@@ -189,7 +189,7 @@ const strategies: Record<Jitter, Strategy> = {
  *
  * @example
  * ```ts
- * import { nextDelay, resolveBackoffOptions } from 'lifeline-ws';
+ * import { nextDelay, resolveBackoffOptions } from './backoff.js'; // internal
  *
  * const options = resolveBackoffOptions({ jitter: 'equal', random: () => 0.5 });
  * nextDelay(3, 0, options); // 3000: halfway between 2000 and 4000

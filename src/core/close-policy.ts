@@ -23,7 +23,8 @@ export type ClassifyClose = (close: CloseInfo) => CloseDisposition;
  *
  * @example
  * ```ts
- * import { defaultClassifyClose, tryAgainLaterDelay } from 'lifeline-ws';
+ * import { defaultClassifyClose } from 'lifeline-ws';
+ * import { tryAgainLaterDelay } from './close-policy.js'; // internal
  *
  * defaultClassifyClose({ code: 1013, reason: '' }); // { action: 'retry-after', delay: tryAgainLaterDelay }
  * ```
@@ -87,7 +88,7 @@ export const defaultClassifyClose: ClassifyClose = ({ code, reason, status }) =>
  *
  * @example
  * ```ts
- * import { isCloseDisposition } from 'lifeline-ws';
+ * import { isCloseDisposition } from './close-policy.js'; // internal
  *
  * isCloseDisposition({ action: 'retry-after', delay: 3000 }); // true
  * isCloseDisposition({ action: 'maybe' }); // false

@@ -1,9 +1,34 @@
-import { pathToStateValue, type SnapshotFrom } from 'xstate';
-import type { ConnectionMachine } from './machine.js';
+import { pathToStateValue, type SnapshotFrom, type StateNode } from 'xstate';
+import { type ConnectionMachine, connectionMachine } from './machine.js';
+
+/** Every state name in a state value type: `{ a: 'b' | 'c' }` gives `'a' | 'b' | 'c'`. */
+type NamesIn<Value> = Value extends string
+  ? Value
+  : Value extends object
+    ? { [Key in keyof Value & string]: Key | NamesIn<Value[Key]> }[keyof Value & string]
+    : never;
+
+/** The name of one of the machine's states (names are unique across the chart). */
+export type ConnectionState = NamesIn<SnapshotFrom<ConnectionMachine>['value']>;
+
+function pathsOf(node: StateNode, into: Record<string, readonly string[]>) {
+  for (const [name, child] of Object.entries(node.states)) {
+    into[name] = child.path;
+    pathsOf(child, into);
+  }
+  return into;
+}
+
+/** Each state's path from the root, read from the machine. */
+export const connectionStatePaths = Object.freeze(
+  pathsOf(connectionMachine.root as StateNode, {}),
+) as Readonly<Record<ConnectionState, readonly string[]>>;
+
+const capitalized = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
- * The name of every state of the connection machine (names are unique across
- * the chart, so a name identifies a state).
+ * The name of every state of the connection machine, read from the machine
+ * itself, so it cannot drift from the chart.
  *
  * @example
  * ```ts
@@ -14,43 +39,9 @@ import type { ConnectionMachine } from './machine.js';
  * connectionStateOf(actor.getSnapshot()) === ConnectionState.Connecting; // true
  * ```
  */
-export const ConnectionState = {
-  Idle: 'idle',
-  Session: 'session',
-  Connecting: 'connecting',
-  Reconnecting: 'reconnecting',
-  Connected: 'connected',
-  Syncing: 'syncing',
-  Live: 'live',
-  Probation: 'probation',
-  Stable: 'stable',
-  Disconnected: 'disconnected',
-  Waiting: 'waiting',
-  Offline: 'offline',
-  Failed: 'failed',
-  Closed: 'closed',
-} as const;
-
-/** The name of one of the machine's states. */
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
-
-/** Each state's path from the root; a test checks it against the machine. */
-export const connectionStatePaths: Readonly<Record<ConnectionState, readonly string[]>> = {
-  idle: ['idle'],
-  session: ['session'],
-  connecting: ['session', 'connecting'],
-  reconnecting: ['session', 'reconnecting'],
-  connected: ['session', 'connected'],
-  syncing: ['session', 'connected', 'syncing'],
-  live: ['session', 'connected', 'live'],
-  probation: ['session', 'connected', 'live', 'probation'],
-  stable: ['session', 'connected', 'live', 'stable'],
-  disconnected: ['disconnected'],
-  waiting: ['disconnected', 'waiting'],
-  offline: ['disconnected', 'offline'],
-  failed: ['failed'],
-  closed: ['closed'],
-};
+export const ConnectionState = Object.freeze(
+  Object.fromEntries(Object.keys(connectionStatePaths).map((name) => [capitalized(name), name])),
+) as { readonly [Name in ConnectionState as Capitalize<Name>]: Name };
 
 type Snapshot = Pick<SnapshotFrom<ConnectionMachine>, 'value' | 'matches'>;
 

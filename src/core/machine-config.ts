@@ -3,8 +3,16 @@ import {
   type ResolvedBackoffOptions,
   resolveBackoffOptions,
 } from './backoff.js';
+import { type Clock, systemClock } from './clock.js';
 import { type ClassifyClose, defaultClassifyClose } from './close-policy.js';
-import { checkFunction, checkNumber, checkOptionsObject, maxTimerDelay } from './validate.js';
+import { OptionTypeError } from './errors/index.js';
+import {
+  checkFunction,
+  checkNumber,
+  checkOptionsObject,
+  maxTimerDelay,
+  prefixed,
+} from './validate.js';
 
 /** The options the connection machine reads: its timers, its backoff and its close policy. */
 export interface ConnectionMachineInput {
@@ -43,10 +51,11 @@ export interface ConnectionMachineInput {
    */
   classifyClose?: ClassifyClose;
   /**
-   * The clock the machine stamps `retryAt` with. Pass the same clock as the actor's.
-   * @default Date.now
+   * The one clock of the connection: the actor's timers run on it and
+   * `retryAt` is stamped from its `now()`. Tests pass a simulated one.
+   * @default systemClock
    */
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** The machine's options with defaults filled in and every value checked. */
@@ -57,7 +66,7 @@ export interface ConnectionConfig {
   readonly syncTimeout: number;
   readonly stableAfter: number;
   readonly classifyClose: ClassifyClose;
-  readonly now: () => number;
+  readonly clock: Clock;
 }
 
 /** Names of the options {@link resolveConnectionConfig} accepts. */
@@ -68,10 +77,9 @@ export const connectionMachineOptionNames = [
   'syncTimeout',
   'stableAfter',
   'classifyClose',
-  'now',
+  'clock',
 ] as const;
 
-const resolved = new WeakSet<object>();
 /** A timeout: it must be able to pass at all. */
 const timeout = { min: 0, above: true, max: maxTimerDelay } as const;
 /** A wait that may be skipped: 0 means at once. */
@@ -80,23 +88,19 @@ const wait = { min: 0, max: maxTimerDelay } as const;
 /**
  * Fills in defaults and checks every option of the machine, throwing an
  * `OptionTypeError` or `OptionRangeError` that names the first bad option.
- * `known` lists extra option names an enclosing API accepts (they are ignored here).
+ * The result is frozen; the machine takes it as its input.
  *
  * @example
  * ```ts
- * import { resolveConnectionConfig } from 'lifeline-ws';
+ * import { resolveConnectionConfig } from './machine-config.js'; // internal
  *
  * resolveConnectionConfig({ maxAttempts: 5 }).connectTimeout; // 10000
  * resolveConnectionConfig({ stableAfter: -1 }); // RangeError: `stableAfter` must be a finite number >= 0 ...
  * ```
  */
-export function resolveConnectionConfig(
-  input: ConnectionMachineInput | ConnectionConfig = {},
-  known: readonly string[] = [],
-): ConnectionConfig {
-  if (resolved.has(input)) return input as ConnectionConfig;
-  const given = checkOptionsObject('', input, [...connectionMachineOptionNames, ...known]);
-  const config: ConnectionConfig = Object.freeze({
+export function resolveConnectionConfig(input: ConnectionMachineInput = {}): ConnectionConfig {
+  const given = checkOptionsObject('', input, connectionMachineOptionNames);
+  return withClock(resolveClock(given.clock), {
     backoff: resolveBackoffOptions((given.backoff ?? {}) as BackoffOptions, 'backoff'),
     maxAttempts: checkNumber('maxAttempts', given.maxAttempts ?? Number.POSITIVE_INFINITY, {
       min: 1,
@@ -110,8 +114,32 @@ export function resolveConnectionConfig(
       'classifyClose',
       given.classifyClose ?? defaultClassifyClose,
     ),
-    now: checkFunction<() => number>('now', given.now ?? Date.now),
   });
-  resolved.add(config);
-  return config;
+}
+
+/**
+ * The config, frozen, with its clock attached but not enumerable: the clock
+ * is a live object (a simulated clock's pending timers), not a fact about
+ * the connection, so snapshots, the inspector and JSON leave it out.
+ */
+export function withClock(clock: Clock, config: Omit<ConnectionConfig, 'clock'>): ConnectionConfig {
+  return Object.freeze(
+    Object.defineProperty({ ...config }, 'clock', { value: clock }),
+  ) as ConnectionConfig;
+}
+
+/** The clock option: anything with `now`, `setTimeout` and `clearTimeout`. */
+export function resolveClock(value: unknown): Clock {
+  if (value === undefined) return systemClock;
+  const clock = value as Partial<Clock>;
+  for (const method of ['now', 'setTimeout', 'clearTimeout'] as const) {
+    if (typeof value !== 'object' || value === null || typeof clock[method] !== 'function') {
+      throw new OptionTypeError(
+        prefixed('clock', method),
+        'a function (a clock has now, setTimeout and clearTimeout)',
+        typeof value === 'object' && value !== null ? clock[method] : value,
+      );
+    }
+  }
+  return clock as Clock;
 }

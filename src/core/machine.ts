@@ -1,128 +1,34 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
-import { nextDelay, type ResolvedBackoffOptions } from './backoff.js';
-import {
-  type CloseDisposition,
-  type CloseInfo,
-  defaultClassifyClose,
-  isCloseDisposition,
-} from './close-policy.js';
 import { describeError } from './describe-error.js';
+import { type ConnectionConfig, resolveConnectionConfig } from './machine-config.js';
 import {
-  type ConnectionConfig,
-  type ConnectionMachineInput,
-  resolveConnectionConfig,
-} from './machine-config.js';
-import { maxTimerDelay } from './validate.js';
+  abnormalClosure,
+  type ConnectionContext,
+  type ConnectionEvent,
+  type FailureReason,
+  type SyncInput,
+  type TransportInput,
+} from './machine-types.js';
+import { classify, closeOf, retryDelayOf, retryHintsOf } from './retry-policy.js';
+import { statusTags } from './status-tags.js';
+
+export {
+  abnormalClosure,
+  type CloseRequest,
+  type ConnectionContext,
+  type ConnectionEvent,
+  type DropEvent,
+  type FailureReason,
+  type SyncInput,
+  type TransportInput,
+} from './machine-types.js';
+export { retryAfterSpread } from './retry-policy.js';
 
 /** Why an attempt was abandoned when `sync` ran past `syncTimeout` (the recorded close's reason). */
 export const syncTimeoutReason = 'sync timeout';
 
-/** The close codes lifeline records for closes it decides itself (no frame was received). */
-export const abnormalClosure = 1006;
-
-/**
- * The most jitter added to a server's schedule or floor, in ms, unless the
- * event says how precise it is: `Retry-After` counts whole seconds.
- */
-export const retryAfterSpread = 1000;
-
-/**
- * The socket went away: a close frame, a network error, a heartbeat timeout.
- * `retryAfter` (ms) is the server's schedule, such as an HTTP 503
- * `Retry-After` at upgrade: the next attempt waits that long (plus spread)
- * instead of the backoff delay.
- */
-export interface DropEvent {
-  type: 'DROP';
-  code: number;
-  reason: string;
-  /** The HTTP status when the server refused the upgrade. */
-  status?: number;
-  retryAfter?: number;
-  /**
-   * How precise `retryAfter` is, in ms: the spread added to it is up to this
-   * much (a `Retry-After-Ms` header is precise to the millisecond).
-   * @default retryAfterSpread
-   */
-  retryAfterPrecision?: number;
-  /**
-   * The transport's own verdict, when it knows better than the close policy:
-   * a 1009 caused by one message it has rejected (retry), a `url()` that
-   * returned no WebSocket URL (fatal).
-   */
-  verdict?: CloseDisposition;
-}
-
-/** Everything the connection machine reacts to. Inbound messages are deliberately absent. */
-export type ConnectionEvent =
-  | { type: 'START' }
-  | { type: 'OPEN' }
-  | DropEvent
-  | { type: 'RESYNC' }
-  | { type: 'RETRY' }
-  | { type: 'ONLINE' }
-  | { type: 'OFFLINE' }
-  | { type: 'CLOSE'; code?: number; reason?: string };
-
-/** Why the machine is in `failed`. */
-export type FailureReason = 'fatal-close' | 'attempts-exhausted';
-
-/** The machine's extended state. */
-export interface ConnectionContext {
-  /** The resolved options; never changes. */
-  readonly config: ConnectionConfig;
-  /** 0 on the first attempt of a series; n on the n-th reconnection attempt. */
-  attempt: number;
-  /** How the last socket closed (or why the attempt was abandoned). */
-  lastClose: CloseInfo | null;
-  /** The server's schedule for the next attempt, in ms (HTTP `Retry-After`) plus its spread, consumed by the next wait. */
-  retryAfter: number | null;
-  /** A floor on the next delay, in ms, from the close policy (1013), consumed by the next wait. */
-  retryFloor: number | null;
-  /** The most recent computed delay, in ms (decorrelated jitter grows from it). */
-  retryDelay: number;
-  /** When the pending wait ends, on the `now()` clock; null when not waiting. */
-  retryAt: number | null;
-  /** Set while in `failed`. */
-  failure: FailureReason | null;
-}
-
-/** What the `transport` actor is told about the session it serves. */
-export interface TransportInput {
-  attempt: number;
-  isReconnect: boolean;
-}
-
-/** What the `sync` actor is told: the same facts as the transport. */
-export type SyncInput = TransportInput;
-
 function sessionInput({ context }: { context: ConnectionContext }): TransportInput {
   return { attempt: context.attempt, isReconnect: context.attempt > 0 };
-}
-
-function spreadFor(backoff: ResolvedBackoffOptions, precision = retryAfterSpread): number {
-  return backoff.jitter === 'none' ? 0 : safeRandom(backoff) * precision;
-}
-
-/** The user's random source where it behaves, else Math.random: a bad draw must not stop reconnecting. */
-function safeRandom(backoff: ResolvedBackoffOptions): number {
-  try {
-    const value = backoff.random();
-    if (value >= 0 && value <= 1) return value;
-  } catch {
-    // Reported by createConnection, which wraps the function; here it only must not throw.
-  }
-  return Math.random();
-}
-
-function backoffDelay(context: ConnectionContext): number {
-  const { backoff } = context.config;
-  const attempt = context.attempt + 1;
-  try {
-    return nextDelay(attempt, context.retryDelay, backoff);
-  } catch {
-    return nextDelay(attempt, context.retryDelay, { ...backoff, random: Math.random });
-  }
 }
 
 /** A drop from any state that holds a socket: fatal closes fail, the rest back off. */
@@ -140,59 +46,24 @@ const connectTimedOut = {
   actions: { type: 'recordAbandon', params: { reason: 'connect timeout' } },
 } as const;
 
-function closeOf({ code, reason, status }: DropEvent): CloseInfo {
-  return status === undefined ? { code, reason } : { code, reason, status };
-}
-
-/**
- * The close policy's verdict on each DROP, per configuration. A DROP is read
- * twice (the guard `isFatalClose`, then the action `recordClose`), and the
- * policy must be asked once: createConnection reports each call of a broken
- * policy, and a user should see one report per drop, not two.
- */
-const verdicts = new WeakMap<ConnectionConfig, WeakMap<DropEvent, CloseDisposition>>();
-
-/** The close policy's verdict; a policy that throws or answers nonsense yields to the default. */
-function classify(context: ConnectionContext, event: DropEvent): CloseDisposition {
-  // The transport's own verdict comes first: it knows which message caused a 1009, or that url() is unusable.
-  if (event.verdict && isCloseDisposition(event.verdict)) return event.verdict;
-  const { config } = context;
-  let known = verdicts.get(config);
-  if (!known) {
-    known = new WeakMap();
-    verdicts.set(config, known);
-  }
-  const remembered = known.get(event);
-  if (remembered) return remembered;
-  const disposition = askPolicy(config, closeOf(event));
-  known.set(event, disposition);
-  return disposition;
-}
-
-function askPolicy(config: ConnectionConfig, close: CloseInfo): CloseDisposition {
-  try {
-    const disposition = config.classifyClose(close);
-    if (isCloseDisposition(disposition)) return disposition;
-  } catch {
-    // Reported by createConnection, which wraps the function; here it only must not throw.
-  }
-  return defaultClassifyClose(close);
-}
-
 /**
  * The connection statechart (see docs/statechart.md, generated from this
  * definition). Pure: it owns no socket and no timer. The `transport` and
- * `sync` actors and the `flushOutbox` action are placeholders here;
- * `createConnection()` supplies real ones with `machine.provide()`.
+ * `sync` actors and the `flushOutbox`, `holdOutbox`, `reportFailure` and
+ * `reportSyncTimeout` actions are placeholders here; `createConnection()`
+ * supplies real ones with `machine.provide()`. Each state carries the tag of
+ * the status it shows (`status:connected` ...) and, where it stands for one,
+ * the seed state (`seed:CONNECTED` ...).
  *
  * @example
  * ```ts
- * import { createActor } from 'xstate';
- * import { connectionMachine } from 'lifeline-ws';
+ * import { connectionMachine, createConnectionActor } from 'lifeline-ws';
  *
- * const actor = createActor(connectionMachine, { input: { maxAttempts: 5 } }).start();
+ * // The checked options become the machine's input (createActor(connectionMachine) takes the defaults).
+ * const actor = createConnectionActor({ maxAttempts: 5 }, { logic: connectionMachine }).start();
  * actor.send({ type: 'START' });
  * actor.getSnapshot().value; // { session: 'connecting' }
+ * actor.getSnapshot().hasTag('status:connecting'); // true
  * ```
  */
 export const connectionMachine = setup({
@@ -200,7 +71,8 @@ export const connectionMachine = setup({
     context: {} as ConnectionContext,
     events: {} as ConnectionEvent,
     // biome-ignore lint/suspicious/noConfusingVoidType: with `undefined`, the optional property drops it and every createActor needs an input.
-    input: {} as ConnectionMachineInput | void,
+    input: {} as ConnectionConfig | void,
+    tags: {} as (typeof statusTags)[keyof typeof statusTags] | `seed:${string}`,
   },
   actors: {
     /** Owns one socket: sends OPEN and DROP; leaving `session` stops it, closing the socket. */
@@ -213,31 +85,16 @@ export const connectionMachine = setup({
     flushOutbox: () => undefined,
     /** Stops writing to the socket: new messages queue again; supplied by the adapter. */
     holdOutbox: () => undefined,
+    /** Tells the user why the machine gave up (a fatal close, or the last attempt); supplied by the adapter. */
+    reportFailure: () => undefined,
+    /** Tells the user that `sync` ran past `syncTimeout`; supplied by the adapter. */
+    reportSyncTimeout: () => undefined,
     startSeries: assign({ attempt: 1, failure: null }),
     nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
     resetAttempts: assign({ attempt: 0 }),
-    recordClose: assign(({ context, event }) => {
-      if (event.type !== 'DROP') return {};
-      const disposition = classify(context, event);
-      const floor = disposition.action === 'retry-after' ? disposition.delay : null;
-      const scheduled = event.retryAfter;
-      const precision = event.retryAfterPrecision;
-      return {
-        lastClose: closeOf(event),
-        // The spread is drawn now, when the event says how precise the schedule is.
-        retryAfter:
-          typeof scheduled === 'number' && scheduled >= 0
-            ? scheduled +
-              spreadFor(
-                context.config.backoff,
-                typeof precision === 'number' && precision >= 0 && precision <= retryAfterSpread
-                  ? precision
-                  : retryAfterSpread,
-              )
-            : null,
-        retryFloor: floor,
-      };
-    }),
+    recordClose: assign(({ context, event }) =>
+      event.type === 'DROP' ? { lastClose: closeOf(event), ...retryHintsOf(context, event) } : {},
+    ),
     recordAbandon: assign((_, params: { reason: string }) => ({
       lastClose: { code: abnormalClosure, reason: params.reason },
     })),
@@ -247,16 +104,15 @@ export const connectionMachine = setup({
         reason: `${params.source} failed: ${'error' in event ? describeError(event.error) : 'unknown'}`,
       },
     })),
+    recordCloseRequest: assign(({ event }) =>
+      event.type === 'CLOSE'
+        ? { closeRequest: { code: event.code ?? 1000, reason: event.reason ?? '' } }
+        : {},
+    ),
     scheduleRetry: assign(({ context }) => {
-      const { backoff, now } = context.config;
-      const { retryAfter, retryFloor } = context;
-      let delay = backoffDelay(context);
-      // The server's schedule replaces the backoff: a pacing server gives each client its own turn.
-      if (retryAfter !== null) delay = retryAfter;
-      else if (retryFloor !== null) delay = Math.max(delay, retryFloor + spreadFor(backoff));
-      // Whole milliseconds: timers have that resolution, and status shows retryAt.
-      delay = Math.round(Math.min(maxTimerDelay, delay));
-      return { retryDelay: delay, retryAt: now() + delay, retryAfter: null, retryFloor: null };
+      const delay = retryDelayOf(context);
+      const retryAt = context.config.clock.now() + delay;
+      return { retryDelay: delay, retryAt, retryAfter: null, retryFloor: null };
     }),
     clearRetry: assign({ retryAt: null }),
     recordFailure: assign((_, params: { failure: FailureReason }) => ({
@@ -265,7 +121,9 @@ export const connectionMachine = setup({
   },
   guards: {
     isFatalClose: ({ context, event }) =>
-      event.type === 'DROP' && classify(context, event).action === 'fatal',
+      event.type === 'DROP' && classify(context.config, event).action === 'fatal',
+    /** The probe sent on waking went unanswered: the socket died while the process slept. */
+    wokeToDeadSocket: ({ event }) => event.type === 'DROP' && event.woke === true,
     attemptsExhausted: ({ context }) => context.attempt >= context.config.maxAttempts,
     /** `stableAfter: 0`: the original specification's rule, a connection counts as proven as soon as it is live. */
     provenWhenLive: ({ context }) => context.config.stableAfter === 0,
@@ -280,7 +138,7 @@ export const connectionMachine = setup({
   id: 'connection',
   description: 'One long-lived WebSocket, kept alive across drops.',
   context: ({ input }) => ({
-    config: resolveConnectionConfig(input ?? undefined),
+    config: input ?? resolveConnectionConfig(),
     attempt: 0,
     lastClose: null,
     retryAfter: null,
@@ -288,14 +146,16 @@ export const connectionMachine = setup({
     retryDelay: 0,
     retryAt: null,
     failure: null,
+    closeRequest: null,
   }),
   initial: 'idle',
   on: {
-    CLOSE: { target: '.closed' },
+    CLOSE: { target: '.closed', actions: 'recordCloseRequest' },
   },
   states: {
     idle: {
       description: 'Created, not started.',
+      tags: statusTags.connecting,
       on: { START: { target: 'session.connecting' } },
     },
     session: {
@@ -316,6 +176,7 @@ export const connectionMachine = setup({
       states: {
         connecting: {
           description: 'The first attempt of a series (attempt 0).',
+          tags: statusTags.connecting,
           after: { connectTimeout: connectTimedOut },
           on: {
             OPEN: { target: 'connected' },
@@ -324,6 +185,7 @@ export const connectionMachine = setup({
         },
         reconnecting: {
           description: 'A reconnection attempt (attempt >= 1).',
+          tags: [statusTags.reconnecting, 'seed:RECONNECTING'],
           after: { connectTimeout: connectTimedOut },
           on: {
             OPEN: { target: 'connected' },
@@ -332,13 +194,22 @@ export const connectionMachine = setup({
         },
         connected: {
           description: 'The socket is open.',
+          tags: 'seed:CONNECTED',
           initial: 'syncing',
           on: {
-            DROP: dropped,
+            DROP: [
+              {
+                guard: 'wokeToDeadSocket',
+                target: '#connection.disconnected.woke',
+                actions: 'recordClose',
+              },
+              ...dropped,
+            ],
           },
           states: {
             syncing: {
               description: 'Re-synchronising session state; the outbox waits.',
+              tags: [statusTags.syncing, 'seed:SYNCING'],
               invoke: {
                 id: 'sync',
                 src: 'sync',
@@ -352,12 +223,16 @@ export const connectionMachine = setup({
               after: {
                 syncTimeout: {
                   target: '#connection.disconnected',
-                  actions: { type: 'recordAbandon', params: { reason: syncTimeoutReason } },
+                  actions: [
+                    { type: 'recordAbandon', params: { reason: syncTimeoutReason } },
+                    'reportSyncTimeout',
+                  ],
                 },
               },
             },
             live: {
               description: 'Messages flow: the outbox is flushed on entry and held again on exit.',
+              tags: statusTags.connected,
               entry: 'flushOutbox',
               exit: 'holdOutbox',
               initial: 'probation',
@@ -382,6 +257,7 @@ export const connectionMachine = setup({
     },
     disconnected: {
       description: 'No socket.',
+      tags: 'seed:DISCONNECTED',
       initial: 'waiting',
       on: {
         RETRY: { target: 'session.reconnecting', actions: 'startSeries' },
@@ -389,6 +265,7 @@ export const connectionMachine = setup({
       states: {
         waiting: {
           description: 'Backing off before the next attempt.',
+          tags: statusTags.reconnecting,
           entry: 'scheduleRetry',
           exit: 'clearRetry',
           always: {
@@ -404,8 +281,15 @@ export const connectionMachine = setup({
             OFFLINE: { target: 'offline' },
           },
         },
+        woke: {
+          description:
+            'The socket died while the process slept: no wait, a fresh series starts at once.',
+          tags: statusTags.reconnecting,
+          always: { target: '#connection.session.reconnecting', actions: 'startSeries' },
+        },
         offline: {
           description: 'The platform reports no network: no attempts are burnt.',
+          tags: statusTags.offline,
           on: {
             ONLINE: { target: '#connection.session.reconnecting', actions: 'startSeries' },
           },
@@ -414,6 +298,8 @@ export const connectionMachine = setup({
     },
     failed: {
       description: 'Gave up: a fatal close, or maxAttempts reached. RETRY or ONLINE starts over.',
+      tags: statusTags.failed,
+      entry: 'reportFailure',
       on: {
         RETRY: { target: 'session.reconnecting', actions: 'startSeries' },
         ONLINE: { target: 'session.reconnecting', actions: 'startSeries' },
@@ -421,6 +307,7 @@ export const connectionMachine = setup({
     },
     closed: {
       description: 'Closed by the user. Final.',
+      tags: statusTags.closed,
       type: 'final',
     },
   },

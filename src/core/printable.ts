@@ -13,7 +13,7 @@ const bidiControls = /\p{Bidi_Control}/gu;
  *
  * @example
  * ```ts
- * import { printable } from 'lifeline-ws';
+ * import { printable } from './printable.js'; // internal
  *
  * printable('bye\u001b[2J\u0007'); // 'bye'
  * ```

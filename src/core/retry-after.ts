@@ -6,7 +6,7 @@ const httpDate = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +\S/;
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from 'lifeline-ws';
+ * import { parseRetryAfter } from './retry-after.js'; // internal
  *
  * parseRetryAfter('3'); // 3000
  * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:50 GMT')); // 10000
@@ -32,7 +32,7 @@ export function parseRetryAfter(
  *
  * @example
  * ```ts
- * import { retryAfterPrecision } from 'lifeline-ws';
+ * import { retryAfterPrecision } from './retry-after.js'; // internal
  *
  * retryAfterPrecision; // 100
  * ```
@@ -46,7 +46,7 @@ export const retryAfterPrecision = 100;
  *
  * @example
  * ```ts
- * import { parseRetryAfterMs } from 'lifeline-ws';
+ * import { parseRetryAfterMs } from './retry-after.js'; // internal
  *
  * parseRetryAfterMs('4250'); // 4250
  * parseRetryAfterMs('soon'); // undefined

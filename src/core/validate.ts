@@ -1,4 +1,4 @@
-import { OptionRangeError, OptionTypeError } from './errors.js';
+import { OptionRangeError, OptionTypeError } from './errors/index.js';
 
 /** What a numeric option accepts. Every number must be finite unless `orInfinity`. */
 export interface NumberRange {

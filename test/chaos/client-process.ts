@@ -15,8 +15,9 @@
 import WebSocket from 'ws';
 import { createConnection } from '../../src/client/create-connection.js';
 import type { ReceiptState } from '../../src/client/delivery/receipt.js';
-import type { ConnectionOptions, WebSocketConstructor } from '../../src/client/options.js';
+import type { ConnectionOptions } from '../../src/client/options.js';
 import type { Status } from '../../src/client/status.js';
+import type { WebSocketConstructor } from '../../src/client/websocket-like.js';
 
 /** What the test passes as the first argument. */
 export interface ClientConfig {

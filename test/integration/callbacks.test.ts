@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type LifelineError, UserCallbackError } from '../../src/core/errors.js';
+import { type LifelineError, UserCallbackError } from '../../src/core/errors/index.js';
 import { network, statusWhere, until } from '../support/integration.js';
 
 /** The option and message of each UserCallbackError reported so far. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FatalCloseError, type LifelineError } from '../../src/core/errors.js';
+import { FatalCloseError, type LifelineError } from '../../src/core/errors/index.js';
 import { network, statusWhere, until } from '../support/integration.js';
 import { projectRoot } from '../support/typecheck.js';
 

@@ -5,7 +5,7 @@ import {
   ConnectionClosedError,
   type LifelineError,
   OutboxOverflowError,
-} from '../../src/core/errors.js';
+} from '../../src/core/errors/index.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
 import { network, statusWhere, until } from '../support/integration.js';
 

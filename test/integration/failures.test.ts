@@ -11,7 +11,7 @@ import {
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
-} from '../../src/core/errors.js';
+} from '../../src/core/errors/index.js';
 import { network, statusWhere, until } from '../support/integration.js';
 import { listenLocally } from '../support/listen-locally.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { SimulatedClock } from 'xstate';
-import { type Clock, systemClock } from '../../src/client/clock.js';
 import type { Connection } from '../../src/client/create-connection.js';
 import type { Receipt } from '../../src/client/delivery/receipt.js';
 import { wakeCheckInterval, wakeProbeTimeout } from '../../src/client/liveness.js';
+import { type Clock, systemClock } from '../../src/core/clock.js';
 import { network, statusWhere } from '../support/integration.js';
 
 /** Moves a simulated clock forward 1 ms at a time, as real time passes: every timer fires on time. */

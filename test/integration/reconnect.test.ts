@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { nextDelay, resolveBackoffOptions } from '../../src/core/backoff.js';
-import { FatalCloseError, type LifelineError } from '../../src/core/errors.js';
+import { FatalCloseError, type LifelineError } from '../../src/core/errors/index.js';
 import { retryAfterPrecision } from '../../src/core/retry-after.js';
 import { network, statusWhere, turn } from '../support/integration.js';
 

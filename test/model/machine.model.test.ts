@@ -1,23 +1,20 @@
 /**
- * Model-based tests (DESIGN.md, Tests): shortest paths through the machine,
- * keyed by transition, replayed on a real actor with a simulated clock.
+ * Model-based tests (DESIGN.md, Tests): the shortest paths through the
+ * machine, keyed by transition (`connectionPaths` of lifeline-ws/testing, the
+ * same paths users get), replayed on a real actor with a simulated clock.
  */
 
 import { describe, expect, it } from 'vitest';
-import {
-  type ActorLogic,
-  type AnyEventObject,
-  initialTransition,
-  __unsafe_getAllOwnEventDescriptors as ownEventTypes,
-  type SnapshotFrom,
-  transition,
-} from 'xstate';
-import { type EventExecutor, TestModel } from 'xstate/graph';
+import { type AnyEventObject, initialTransition, type SnapshotFrom, transition } from 'xstate';
 import { type ConnectionMachine, connectionMachine } from '../../src/core/machine.js';
-import type { ConnectionMachineInput } from '../../src/core/machine-config.js';
+import { describeState } from '../../src/testing/describe-step.js';
+import {
+  type ConnectionPath,
+  connectionPaths,
+  pathConfigurations,
+} from '../../src/testing/index.js';
 import { expectedTransitions, formatRow, rowsOf } from '../support/expected-transitions.js';
 import {
-  createFakeLogic,
   delayOf,
   failTransport,
   type Harness,
@@ -27,126 +24,66 @@ import {
 import { transitionKey, transitionSet } from '../support/transition-set.js';
 
 type Snapshot = SnapshotFrom<ConnectionMachine>;
-
-const options = {
-  backoff: { jitter: 'none', initialDelay: 1000, factor: 2, maxDelay: 4000 },
-  maxAttempts: 2,
-  connectTimeout: 3000,
-  syncTimeout: 2000,
-  stableAfter: 5000,
-} satisfies ConnectionMachineInput;
-
-/**
- * The configurations the paths are generated for. `stableAfter: 0` takes a
- * transition (`probation` -> `stable` at once) that no path of the default
- * configuration can take, and makes the timed one unreachable.
- */
-const configurations: [string, ConnectionMachineInput][] = [
-  ['stableAfter 5000', options],
-  ['stableAfter 0', { ...options, stableAfter: 0 }],
-];
-
-const dropPayloads = [
-  { type: 'DROP', code: 1006, reason: 'network' },
-  { type: 'DROP', code: 1008, reason: 'policy' },
-  { type: 'DROP', code: 1013, reason: '' },
-  { type: 'DROP', code: 1006, reason: 'HTTP 503', status: 503, retryAfter: 7000 },
-] as const;
-
-/** The events each state accepts, from the machine's own descriptors, with the payloads that matter. */
-function eventsFor(snapshot: Snapshot): AnyEventObject[] {
-  if (snapshot.status !== 'active') return [];
-  return ownEventTypes(snapshot)
-    .filter((type) => type !== '')
-    .flatMap((type): AnyEventObject[] => {
-      if (type === 'DROP') return [...dropPayloads];
-      if (type.startsWith('xstate.error.actor.')) return [{ type, error: new Error('boom') }];
-      if (type.startsWith('xstate.done.actor.')) return [{ type, output: {} }];
-      return [{ type }];
-    });
-}
-
-/** What distinguishes states for the model: where, which attempt, why failed, whether a hint waits. */
-function stateKey(snapshot: Snapshot): string {
-  const { value, context } = snapshot;
-  return JSON.stringify([
-    value,
-    context.attempt,
-    context.failure,
-    context.retryAfter !== null,
-    context.retryFloor !== null,
-  ]);
-}
-
-/** A TestModel of the machine with fake actors, for one configuration. */
-function modelOf(input: ConnectionMachineInput) {
-  const fake = createFakeLogic();
-  // The model also takes the machine's internal events (timers, actor done/error), beyond ConnectionEvent.
-  const modelLogic = fake.logic as unknown as ActorLogic<
-    Snapshot,
-    AnyEventObject,
-    ConnectionMachineInput
-  >;
-  return new TestModel(modelLogic, {
-    input: { ...input, now: () => 0 },
-    events: eventsFor,
-    // Keyed by (previous, event, next): each shortest path ends with one transition of the graph.
-    serializeState: (snapshot, event, previous) =>
-      `${previous ? stateKey(previous) : ''} | ${event ? JSON.stringify(event) : ''} | ${stateKey(snapshot)}`,
-  });
-}
+type Executor = (event: AnyEventObject) => void | Promise<void>;
 
 function comparable(snapshot: Snapshot): string {
   return JSON.stringify({ value: snapshot.value, context: snapshot.context });
 }
 
-/** Replays one path on a real actor, checking each step against the pure `transition()`. */
-function replayer(harness: Harness) {
-  let expected = initialTransition(harness.actor.logic, harness.input)[0];
-  const advance = (event: AnyEventObject) => {
-    expected = transition(harness.actor.logic, expected, event as never)[0];
-  };
-  const send: EventExecutor<Snapshot, AnyEventObject> = ({ event }) => {
-    harness.actor.send(event as never);
-    advance(event);
-  };
-  const fireAfter: EventExecutor<Snapshot, AnyEventObject> = ({ event }) => {
+/** How each event of a path is made to happen on the harness; any other event is sent to the actor. */
+function executors(harness: Harness): Record<string, Executor> {
+  const fireAfter: Executor = (event) => {
     const delayName = event.type.split('.')[2] ?? '';
     const delay = delayOf(harness.actor, delayName);
     const before = comparable(harness.actor.getSnapshot());
     harness.clock.increment(delay - 1);
     expect(comparable(harness.actor.getSnapshot()), `${delayName} fired early`).toBe(before);
     harness.clock.increment(1);
-    advance(event);
   };
-  const settleSync =
-    (outcome: 'resolve' | 'reject'): EventExecutor<Snapshot, AnyEventObject> =>
-    async ({ event }) => {
+  const settleSync = (outcome: 'resolve' | 'reject'): Executor => {
+    return async () => {
       if (outcome === 'resolve') harness.fake.resolveSync();
       else harness.fake.rejectSync();
       await settle();
-      advance(event);
     };
-  const failTheTransport: EventExecutor<Snapshot, AnyEventObject> = async ({ event }) => {
-    harness.actor.getSnapshot().children.transport?.send(failTransport as never);
-    await settle();
-    advance(event);
   };
-  const events: Record<string, EventExecutor<Snapshot, AnyEventObject>> = {
+  const events: Record<string, Executor> = {
     'xstate.done.actor.sync': settleSync('resolve'),
     'xstate.error.actor.sync': settleSync('reject'),
-    'xstate.error.actor.transport': failTheTransport,
+    'xstate.error.actor.transport': async () => {
+      harness.actor.getSnapshot().children.transport?.send(failTransport as never);
+      await settle();
+    },
   };
-  for (const type of ['START', 'OPEN', 'DROP', 'RESYNC', 'RETRY', 'ONLINE', 'OFFLINE', 'CLOSE']) {
-    events[type] = send;
-  }
   for (const { eventType } of transitionSet(harness.actor.logic).values()) {
     if (eventType.startsWith('xstate.after.')) events[eventType] = fireAfter;
   }
-  const check = () => {
-    expect(comparable(harness.actor.getSnapshot())).toBe(comparable(expected));
-  };
-  return { events, states: { '*': check } };
+  return events;
+}
+
+/**
+ * Replays one path on a real actor, checking each step against the pure
+ * `transition()` (recomputed from the path's events, not taken from the
+ * path) and against the state the path names.
+ */
+async function replay(path: ConnectionPath): Promise<Harness> {
+  const harness = startHarness(path.options);
+  const events = executors(harness);
+  let expected = initialTransition(harness.actor.logic, harness.input)[0];
+  try {
+    for (const step of path.steps) {
+      const execute = events[step.event.type];
+      if (execute) await execute(step.event);
+      else harness.actor.send(step.event as never);
+      expected = transition(harness.actor.logic, expected, step.event as never)[0];
+      const actual = harness.actor.getSnapshot();
+      expect(comparable(actual), step.description).toBe(comparable(expected));
+      expect(describeState(actual), step.description).toBe(step.to);
+    }
+  } finally {
+    harness.actor.stop();
+  }
+  return harness;
 }
 
 const machineTransitions = transitionSet(connectionMachine);
@@ -167,31 +104,31 @@ describe('model-based paths', () => {
   const covered = new Set<string>();
   const coveredRows = new Set<string>();
 
-  describe.each(configurations)('with %s', (_name, input) => {
-    const started = performance.now();
-    const paths = modelOf(input).getShortestPaths();
-    const generatedIn = performance.now() - started;
+  describe.each(pathConfigurations.map((configuration) => [configuration.name, configuration]))(
+    'with %s',
+    (_name, configuration) => {
+      const started = performance.now();
+      // With the paths a connection from createConnection cannot take (it starts at once).
+      const paths = connectionPaths({ configurations: [configuration], fromIdle: true });
+      const generatedIn = performance.now() - started;
 
-    it('generates a finite, non-trivial set of paths', () => {
-      console.log(`generated ${paths.length} paths in ${generatedIn.toFixed(0)} ms`);
-      expect(paths.length).toBeGreaterThan(expectedRows.length);
-    });
+      it('generates a finite, non-trivial set of paths', () => {
+        console.log(`generated ${paths.length} paths in ${generatedIn.toFixed(0)} ms`);
+        expect(paths.length).toBeGreaterThan(expectedRows.length);
+        expect(paths.every((path) => path.configuration === configuration.name)).toBe(true);
+      });
 
-    it('replays every path on a real actor, each step as the pure transition() predicts', async () => {
-      for (const path of paths) {
-        const harness = startHarness(input);
-        try {
-          await path.test(replayer(harness));
-        } finally {
-          harness.actor.stop();
+      it('replays every path on a real actor, each step as the pure transition() predicts', async () => {
+        for (const path of paths) {
+          const harness = await replay(path);
+          for (const taken of harness.taken) {
+            covered.add(transitionKey(taken));
+            for (const row of rowsOf(taken)) coveredRows.add(formatRow(row));
+          }
         }
-        for (const taken of harness.taken) {
-          covered.add(transitionKey(taken));
-          for (const row of rowsOf(taken)) coveredRows.add(formatRow(row));
-        }
-      }
-    });
-  });
+      });
+    },
+  );
 
   it('covers every transition of the machine', () => {
     const missing = [...machineTransitions.keys()].filter((key) => !covered.has(key));

@@ -11,7 +11,7 @@ import { type Connection, createConnection } from '../../src/client/create-conne
 import type { Receipt } from '../../src/client/delivery/receipt.js';
 import type { ConnectionOptions } from '../../src/client/options.js';
 import { formatStatus, type Status } from '../../src/client/status.js';
-import { FatalCloseError, type LifelineError } from '../../src/core/errors.js';
+import { FatalCloseError, type LifelineError } from '../../src/core/errors/index.js';
 import { network, statusWhere, until } from '../support/integration.js';
 import { captureCrashes, controlCharacter, describeCrash, safeStringify } from './support.js';
 

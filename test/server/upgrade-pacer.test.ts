@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { type Connection, createConnection } from '../../src/client/create-connection.js';
-import { OptionRangeError, OptionTypeError } from '../../src/core/errors.js';
+import { OptionRangeError, OptionTypeError } from '../../src/core/errors/index.js';
 import { createUpgradePacer, type VerifyClientCallback } from '../../src/server/index.js';
 import { until } from '../support/integration.js';
 

@@ -45,6 +45,12 @@ export const expectedTransitions: readonly ExpectedTransition[] = [
     target: 'disconnected',
   },
 
+  {
+    source: 'session.connected',
+    event: 'DROP',
+    guard: 'wokeToDeadSocket',
+    target: 'disconnected.woke',
+  },
   { source: 'session.connected', event: 'DROP', guard: 'isFatalClose', target: 'failed' },
   { source: 'session.connected', event: 'DROP', guard: null, target: 'disconnected' },
   {
@@ -99,6 +105,7 @@ export const expectedTransitions: readonly ExpectedTransition[] = [
     guard: 'attemptsExhausted',
     target: 'failed',
   },
+  { source: 'disconnected.woke', event: '(always)', guard: null, target: 'session.reconnecting' },
   { source: 'disconnected.offline', event: 'ONLINE', guard: null, target: 'session.reconnecting' },
 
   { source: 'failed', event: 'RETRY', guard: null, target: 'session.reconnecting' },

@@ -14,7 +14,10 @@ import {
   connectionMachine,
   type TransportInput,
 } from '../../src/core/machine.js';
-import type { ConnectionMachineInput } from '../../src/core/machine-config.js';
+import {
+  type ConnectionMachineInput,
+  resolveConnectionConfig,
+} from '../../src/core/machine-config.js';
 
 type Snapshot = SnapshotFrom<ConnectionMachine>;
 
@@ -81,15 +84,14 @@ export function settle(): Promise<void> {
 }
 
 /** An actor of the fake machine on a simulated clock, recording every transition it takes. */
-export function startHarness(input: Omit<ConnectionMachineInput, 'now'> = {}) {
+export function startHarness(input: Omit<ConnectionMachineInput, 'clock'> = {}) {
   const clock = new SimulatedClock();
   const fake = createFakeLogic();
   const taken: AnyTransitionDefinition[] = [];
   const microsteps: { transitions: AnyTransitionDefinition[]; snapshot: Snapshot; at: number }[] =
     [];
-  const resolvedInput: ConnectionMachineInput = { ...input, now: () => clock.now() };
+  const resolvedInput = resolveConnectionConfig({ ...input, clock });
   const actor: Actor<ConnectionMachine> = createConnectionActor(resolvedInput, {
-    clock,
     logic: fake.logic,
     inspect: (event: InspectionEvent) => {
       if (event.type === '@xstate.microstep' && event.actorRef === actor) {

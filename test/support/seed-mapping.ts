@@ -4,14 +4,11 @@
  * its closest mapped ancestor; `connecting`, `idle`, `failed` and `closed`
  * have no seed counterpart.
  */
-export const seedMapping = {
-  CONNECTED: 'session.connected',
-  SYNCING: 'session.connected.syncing',
-  RECONNECTING: 'session.reconnecting',
-  DISCONNECTED: 'disconnected',
-} as const;
+export { seedMapping } from '../../src/core/seed-mapping.js';
 
-export type SeedState = keyof typeof seedMapping;
+import { type SeedState, seedMapping } from '../../src/core/seed-mapping.js';
+
+export type { SeedState };
 
 /** The seed state a machine state path belongs to, most specific first. */
 export function seedStateOf(path: string): SeedState | undefined {

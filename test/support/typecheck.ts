@@ -23,6 +23,7 @@ export function typecheckSnippets(snippets: Record<string, string>): string[] {
     paths: {
       'lifeline-ws': ['src/index.ts'],
       'lifeline-ws/inspect': ['src/inspect/index.ts'],
+      'lifeline-ws/testing': ['src/testing/index.ts'],
       'lifeline-ws/*': ['src/*/index.ts'],
     },
   };

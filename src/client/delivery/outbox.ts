@@ -1,8 +1,6 @@
 import { checkNumber, checkOneOf, checkOptionsObject, prefixed } from '../../core/validate.js';
+import { type OutgoingData, sizeOf } from './outgoing-data.js';
 import type { Receipt } from './receipt.js';
-
-/** What can be sent: text, or binary in any of the shapes WebSockets take. */
-export type OutgoingData = string | ArrayBufferLike | ArrayBufferView | Blob;
 
 /** What happens when a message does not fit in the outbox. */
 export type OverflowPolicy = 'reject' | 'drop-oldest';
@@ -37,7 +35,7 @@ const outboxOptionNames = ['maxMessages', 'maxBytes', 'overflow'] as const;
  *
  * @example
  * ```ts
- * import { resolveOutboxOptions } from 'lifeline-ws';
+ * import { resolveOutboxOptions } from './outbox.js'; // internal
  *
  * resolveOutboxOptions({ overflow: 'drop-oldest' }).maxMessages; // 10000
  * ```
@@ -62,49 +60,6 @@ export function resolveOutboxOptions(
       'drop-oldest',
     ] as const),
   });
-}
-
-/** The UTF-8 length of a string, without encoding it. */
-export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 2; // a surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes
-        i += 1;
-      } else bytes += 2;
-    } else bytes += 2;
-  }
-  return bytes;
-}
-
-/** Whether `data` is something a WebSocket can send. */
-export function isOutgoing(data: unknown): data is OutgoingData {
-  return (
-    typeof data === 'string' ||
-    data instanceof ArrayBuffer ||
-    ArrayBuffer.isView(data) ||
-    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer) ||
-    (typeof Blob !== 'undefined' && data instanceof Blob)
-  );
-}
-
-/** The size a message takes in the outbox, in bytes. */
-/** A message's length in O(1): UTF-16 units for text (at most its UTF-8 bytes), bytes otherwise. */
-export function lengthOf(data: OutgoingData): number {
-  if (typeof data === 'string') return data.length;
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
-  return (data as ArrayBufferLike | ArrayBufferView).byteLength;
-}
-
-export function sizeOf(data: OutgoingData): number {
-  if (typeof data === 'string') return utf8Length(data);
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
-  return (data as ArrayBufferLike | ArrayBufferView).byteLength;
 }
 
 /** One message held by the outbox: its receipt, the frame to write (stamped in ack mode), its size. */
@@ -188,7 +143,8 @@ export interface EnqueueResult {
  *
  * @example
  * ```ts
- * import { Outbox, Receipt, resolveOutboxOptions } from 'lifeline-ws';
+ * import { Receipt } from 'lifeline-ws';
+ * import { Outbox, resolveOutboxOptions } from './outbox.js'; // internal
  *
  * const outbox = new Outbox(resolveOutboxOptions({ maxMessages: 2, overflow: 'drop-oldest' }));
  * for (const id of [1, 2, 3]) outbox.enqueue({ receipt: new Receipt(id), data: 'x', frame: 'x', bytes: 1 });

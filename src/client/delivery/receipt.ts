@@ -1,5 +1,5 @@
-import type { LifelineError } from '../../core/errors.js';
-import { lengthOf, type OutgoingData } from './outbox.js';
+import type { ConnectionError } from '../../core/errors/index.js';
+import { lengthOf, type OutgoingData } from './outgoing-data.js';
 
 /**
  * Where a message is:
@@ -127,14 +127,14 @@ export class WriteLedger {
 export class Receipt {
   #id: number | undefined;
   #state: ReceiptState;
-  #error: LifelineError | undefined;
+  #error: ConnectionError | undefined;
   #ledger: WriteLedger | undefined;
   #sequence = 0;
   #resolve: ((receipt: Receipt) => void) | undefined;
   #settled: Promise<Receipt> | undefined;
 
   /** @internal */
-  constructor(id: number | undefined, state: ReceiptState = 'queued', error?: LifelineError) {
+  constructor(id: number | undefined, state: ReceiptState = 'queued', error?: ConnectionError) {
     this.#id = id;
     this.#state = state;
     this.#error = error;
@@ -171,7 +171,7 @@ export class Receipt {
   }
 
   /** Why the message was dropped or rejected. */
-  get error(): LifelineError | undefined {
+  get error(): ConnectionError | undefined {
     return this.#error;
   }
 
@@ -195,7 +195,7 @@ export class Receipt {
   }
 
   /** @internal Moves to `state` (with `error` for dropped and rejected). */
-  update(state: ReceiptState, error?: LifelineError): void {
+  update(state: ReceiptState, error?: ConnectionError): void {
     this.#state = state;
     this.#ledger = undefined;
     this.#error = error;
