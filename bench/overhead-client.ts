@@ -12,6 +12,7 @@ import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { fromCallback, SimulatedClock } from 'xstate';
 import { createConnection } from '../src/client/create-connection.js';
+import { wakeCheckInterval } from '../src/client/liveness.js';
 import { createConnectionActor } from '../src/core/connection-actor.js';
 import {
   type ConnectionEvent,
@@ -243,7 +244,9 @@ async function throughput(libraries: string[], ports: Ports, n: number, rounds: 
 }
 
 async function idle(library: string, ports: Ports, connections: number, cpuMs: number) {
-  const connect = connectors[library] as Connector;
+  // The reference: raw ws, plus one timer of the wake check's period in the process.
+  if (library === 'ws+timer') setInterval(() => undefined, wakeCheckInterval);
+  const connect = connectors[library === 'ws+timer' ? 'ws' : library] as Connector;
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const settle = async () => {
