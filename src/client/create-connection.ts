@@ -108,7 +108,7 @@ class LifelineConnection implements Connection {
       opened: (session) => {
         this.#session = session;
       },
-      frame: (data) => this.#inbound.receive(data),
+      inbound: this.#inbound,
       ended: (session) => {
         if (this.#session === session) this.#session = null;
       },

@@ -14,7 +14,10 @@ export class Inbound {
   readonly #options: ResolvedConnectionOptions;
   readonly #acknowledge: (through: number) => void;
   readonly #report: (error: ConnectionError) => void;
+  /** No ack mode and no `messageId`: a frame goes straight to the listeners. */
+  readonly #plain: boolean;
   readonly messageListeners = new Set<(data: IncomingData) => void>();
+  /** The sync's listeners while it has any (undefined otherwise). */
   #syncListeners: Set<(data: IncomingData) => void> | undefined;
   /** The id of the last inbound message (see the `messageId` option). */
   lastInboundId: string | number | undefined;
@@ -27,9 +30,15 @@ export class Inbound {
     this.#options = options;
     this.#acknowledge = acknowledge;
     this.#report = report;
+    this.#plain = !options.ack && !options.messageId;
   }
 
+  /** An inbound frame. Called per frame: the plain case touches nothing but the listeners. */
   receive(data: IncomingData): void {
+    if (this.#plain) {
+      callEach(this.#syncListeners ?? this.messageListeners, data);
+      return;
+    }
     const { ack, messageId } = this.#options;
     if (ack) {
       let through: unknown;
@@ -46,9 +55,7 @@ export class Inbound {
       }
     }
     if (messageId) this.#rememberId(messageId, data);
-    const sync = this.#syncListeners;
-    if (sync && sync.size > 0) callEach(sync, data);
-    else callEach(this.messageListeners, data);
+    callEach(this.#syncListeners ?? this.messageListeners, data);
   }
 
   /** Hands a frame to the connection's listeners (frames the sync received but does not own). */
@@ -59,8 +66,13 @@ export class Inbound {
   /** A listener of the sync: while any is registered, frames go to the sync only. */
   listenForSync(listener: (data: IncomingData) => void): () => void {
     this.#syncListeners ??= new Set();
-    this.#syncListeners.add(listener);
-    return () => this.#syncListeners?.delete(listener);
+    const listeners = this.#syncListeners;
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#syncListeners === listeners)
+        this.#syncListeners = undefined;
+    };
   }
 
   #rememberId(messageId: NonNullable<ResolvedConnectionOptions['messageId']>, data: IncomingData) {

@@ -49,13 +49,19 @@ export interface SocketSession {
   probeNow(): void;
 }
 
+/** Where inbound frames go. */
+export interface FrameReceiver {
+  /** An inbound frame (called per frame). */
+  receive(data: IncomingData): void;
+}
+
 /** What the transport needs from the connection that owns it. */
 export interface TransportBinding {
   readonly options: ResolvedConnectionOptions;
   /** The socket opened; nothing is written to it until sync is done. */
   opened(session: SocketSession): void;
-  /** An inbound frame. */
-  frame(data: IncomingData): void;
+  /** Takes the inbound frames, handed straight from the socket. */
+  readonly inbound: FrameReceiver;
   /** The session is over: the socket is detached and closing. */
   ended(session: SocketSession): void;
   /** The close the user asked for, if they did (the machine keeps it in its context). */
@@ -83,6 +89,7 @@ class SocketTransport {
   readonly #binding: TransportBinding;
   readonly #options: ResolvedConnectionOptions;
   readonly #sendBack: (event: ConnectionEvent) => void;
+  readonly #inbound: FrameReceiver;
   readonly #ledger = new WriteLedger();
   #socket: WebSocketLike | undefined;
   #session: SocketSession | undefined;
@@ -95,6 +102,7 @@ class SocketTransport {
   constructor(binding: TransportBinding, sendBack: (event: ConnectionEvent) => void) {
     this.#binding = binding;
     this.#options = binding.options;
+    this.#inbound = binding.inbound;
     this.#sendBack = sendBack;
     // A write that no ping covers: a check soon (a quiet socket's heartbeat may be far off) pings for it.
     this.#ledger.onUnpinged = () => this.#liveness?.checkWithin(receiptConfirmDelay);
@@ -195,10 +203,11 @@ class SocketTransport {
     this.#sendBack({ type: 'OPEN' });
   }
 
+  /** Per inbound frame: a count for the heartbeat (no clock read), then the connection's listeners. */
   #frame(data: IncomingData): void {
     if (this.#over) return;
     this.#liveness?.touch();
-    this.#binding.frame(data);
+    this.#inbound.receive(data);
   }
 
   #pong(data: Buffer): void {
