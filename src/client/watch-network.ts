@@ -18,6 +18,9 @@ export interface NetworkReactions {
   visible(): void;
 }
 
+/** Shared: a closure made here would keep this call's scope, per connection. */
+const nothingToStop = () => undefined;
+
 /**
  * Follows the platform's `online`/`offline` and `visibilitychange` events
  * where it has them (browsers); returns how to stop. Where it has none
@@ -29,7 +32,7 @@ export function watchNetwork(reactions: NetworkReactions): () => void {
     typeof target.addEventListener !== 'function' ||
     typeof target.navigator?.onLine !== 'boolean'
   ) {
-    return () => undefined;
+    return nothingToStop;
   }
   const online = () => reactions.online(true);
   const offline = () => reactions.online(false);
