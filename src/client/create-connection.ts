@@ -1,33 +1,19 @@
 import { type Actor, createActor } from 'xstate';
-import { type CloseInfo, isCloseDisposition } from '../core/close-policy.js';
+import { type CloseInfo, defaultClassifyClose, isCloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
-import {
-  type ConnectionError,
-  FatalCloseError,
-  RetriesExhaustedError,
-  SyncFailedError,
-  UserCallbackError,
-} from '../core/errors/index.js';
-import {
-  abnormalClosure,
-  type ConnectionContext,
-  type ConnectionMachine,
-} from '../core/machine.js';
+import { type ConnectionError, UserCallbackError } from '../core/errors/index.js';
+import type { ConnectionMachine } from '../core/machine.js';
 import { type ConnectionConfig, withClock } from '../core/machine-config.js';
 import { checkCloseArguments } from './check-close.js';
-import { Delivery } from './delivery/delivery.js';
+import { ConnectionCore } from './connection-core.js';
 import type { OutgoingData } from './delivery/outgoing-data.js';
 import type { Receipt } from './delivery/receipt.js';
-import { Inbound } from './inbound.js';
 import type { IncomingData } from './incoming-data.js';
-import { callEach } from './listeners.js';
-import type { ConnectionOptions, ResolvedConnectionOptions } from './options.js';
+import type { ConnectionOptions } from './options.js';
 import { resolveConnectionOptions } from './resolve-options.js';
-import { runSync } from './run-sync.js';
 import { attachRuntime, connectionLogic, connectionSystemId } from './runtime.js';
-import { type Status, statusOf } from './status.js';
-import { StatusPublisher, type SubscribeOptions } from './status-publisher.js';
-import type { SocketSession } from './transport.js';
+import type { Status } from './status.js';
+import type { SubscribeOptions } from './status-publisher.js';
 import { watchNetwork } from './watch-network.js';
 
 export type { SubscribeOptions } from './status-publisher.js';
@@ -75,90 +61,30 @@ export interface Connection {
 
 class LifelineConnection implements Connection {
   readonly actor: Actor<ConnectionMachine>;
-  readonly #options: ResolvedConnectionOptions;
-  readonly #delivery: Delivery;
-  readonly #inbound: Inbound;
-  readonly #statuses: StatusPublisher;
-  #errorListeners: Set<(error: ConnectionError) => void> | undefined;
-  /** The open socket of the current session, from open to the end of the session. */
-  #session: SocketSession | null = null;
+  /** Everything inside; also what the machine's actors and actions reach (see ConnectionCore). */
+  readonly #core: ConnectionCore;
   #closeRequest: { code: number; reason: string } | null = null;
-  #stopWatchingNetwork: () => void = () => undefined;
+  #stopWatchingNetwork: (() => void) | undefined;
 
   constructor(options: ConnectionOptions) {
-    this.#options = resolveConnectionOptions(options);
-    const report = (error: ConnectionError) => this.#report(error);
-    this.#delivery = new Delivery(this.#options, {
-      report,
-      countsChanged: () => this.#statuses.countsChanged(),
-    });
-    this.#inbound = new Inbound(
-      this.#options,
-      (through) => this.#delivery.acknowledge(through),
-      report,
-    );
+    const core = new ConnectionCore(resolveConnectionOptions(options));
+    this.#core = core;
     this.actor = createActor(connectionLogic, {
       input: this.#reportingMachineConfig(),
-      clock: this.#options.clock,
+      clock: core.options.clock,
       systemId: connectionSystemId,
-      ...(this.#options.inspect ? { inspect: this.#options.inspect } : {}),
+      ...(core.options.inspect ? { inspect: core.options.inspect } : {}),
     });
-    attachRuntime(this.actor, {
-      options: this.#options,
-      opened: (session) => {
-        this.#session = session;
-      },
-      inbound: this.#inbound,
-      ended: (session) => {
-        if (this.#session === session) this.#session = null;
-      },
-      closeRequest: () => this.actor.getSnapshot().context.closeRequest,
-      report,
-      reportFailure: (context) => this.#reportFailure(context),
-      reportSyncTimeout: ({ config }) => {
-        const detail = `sync did not finish within syncTimeout (${config.syncTimeout} ms)`;
-        report(new SyncFailedError(detail, true));
-      },
-      refusedAsTooLarge: (session) => this.#delivery.refusedAsTooLarge(session),
-      sync: (input, signal) => {
-        const session = this.#session;
-        const userSync = this.#options.sync;
-        if (!userSync || !session) return Promise.resolve(undefined);
-        const parts = { session, inbound: this.#inbound, delivery: this.#delivery, report };
-        return runSync(userSync, input, signal, parts);
-      },
-      flush: () => {
-        if (this.#session) this.#delivery.flush(this.#session);
-      },
-      hold: () => this.#delivery.hold(),
-    });
-    this.#statuses = new StatusPublisher(() => this.status);
-    this.actor.subscribe({
-      next: () => this.#statuses.publish(),
-      error: (error) => {
-        // Only a callback given to the actor (such as `inspect`) can throw out of it.
-        const problem = `threw, and the statechart stopped: ${describeError(error)}`;
-        this.#report(new UserCallbackError('inspect', problem, { cause: error }));
-      },
-    });
+    core.actor = this.actor;
+    attachRuntime(this.actor, core);
+    this.actor.subscribe(core);
     this.actor.start();
     this.actor.send({ type: 'START' });
-    if (this.#options.watchNetwork) {
+    if (core.options.watchNetwork) {
       this.#stopWatchingNetwork = watchNetwork({
         online: (up) => this.setOnline(up),
-        visible: () => this.#session?.probeNow(),
+        visible: () => core.session?.probeNow(),
       });
-    }
-  }
-
-  /** The machine entered `failed`: a fatal close, or the last attempt failed. */
-  #reportFailure({ failure, lastClose, attempt }: ConnectionContext): void {
-    if (failure === 'fatal-close') {
-      const options = lastClose?.status === undefined ? {} : { status: lastClose.status };
-      const code = lastClose?.code ?? abnormalClosure;
-      this.#report(new FatalCloseError(code, lastClose?.reason ?? '', options));
-    } else {
-      this.#report(new RetriesExhaustedError(attempt, lastClose));
     }
   }
 
@@ -169,24 +95,30 @@ class LifelineConnection implements Connection {
    * the reconnecting.
    */
   #reportingMachineConfig(): ConnectionConfig {
-    const config = this.#options.machine;
+    const config = this.#core.options.machine;
     const { random } = config.backoff;
     const { classifyClose } = config;
+    // The defaults cannot misbehave: nothing to watch, and no config of its own per connection.
+    if (random === Math.random && classifyClose === defaultClassifyClose) return config;
     const isDraw = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1;
-    return withClock(config.clock, {
-      ...config,
-      backoff: Object.freeze({
-        ...config.backoff,
-        random: () => this.#watched('random', random, isDraw, 'not a number in [0, 1)'),
-      }),
-      classifyClose: (close: CloseInfo) =>
-        this.#watched(
-          'classifyClose',
-          () => classifyClose(close),
-          isCloseDisposition,
-          'not a disposition',
+    // Object.assign, not spreads: see withClock.
+    return withClock(
+      config.clock,
+      Object.assign({}, config, {
+        backoff: Object.freeze(
+          Object.assign({}, config.backoff, {
+            random: () => this.#watched('random', random, isDraw, 'not a number in [0, 1)'),
+          }),
         ),
-    });
+        classifyClose: (close: CloseInfo) =>
+          this.#watched(
+            'classifyClose',
+            () => classifyClose(close),
+            isCloseDisposition,
+            'not a disposition',
+          ),
+      }),
+    );
   }
 
   /** Calls a user callback for the machine, reporting a throw (rethrown) or an answer `valid` refuses. */
@@ -200,42 +132,43 @@ class LifelineConnection implements Connection {
     try {
       value = call();
     } catch (error) {
-      this.#report(
+      this.#core.report(
         new UserCallbackError(option, `threw: ${describeError(error)}`, { cause: error }),
       );
       throw error;
     }
     if (!valid(value)) {
-      this.#report(new UserCallbackError(option, `returned ${describeError(value)}, ${expected}`));
+      this.#core.report(
+        new UserCallbackError(option, `returned ${describeError(value)}, ${expected}`),
+      );
     }
     return value;
   }
 
   get status(): Status {
-    const { outbox } = this.#delivery;
-    return statusOf(this.actor.getSnapshot(), {
-      queued: outbox.queuedCount,
-      inFlight: outbox.inFlightCount,
-    });
+    return this.#core.status;
   }
 
   send(data: OutgoingData): Receipt {
-    return this.#delivery.send(data, this.#closeRequest !== null);
+    return this.#core.delivery.send(data, this.#closeRequest !== null);
   }
 
   onMessage(listener: (data: IncomingData) => void): () => void {
-    this.#inbound.messageListeners.add(listener);
-    return () => this.#inbound.messageListeners.delete(listener);
+    const { messageListeners } = this.#core.inbound;
+    messageListeners.add(listener);
+    return () => messageListeners.delete(listener);
   }
 
   onError(listener: (error: ConnectionError) => void): () => void {
-    this.#errorListeners ??= new Set();
-    this.#errorListeners.add(listener);
-    return () => this.#errorListeners?.delete(listener);
+    const core = this.#core;
+    core.errorListeners ??= new Set();
+    const listeners = core.errorListeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   subscribe(listener: (status: Status) => void, options: SubscribeOptions = {}): () => void {
-    return this.#statuses.subscribe(listener, options);
+    return this.#core.statuses.subscribe(listener, options);
   }
 
   retryNow(): void {
@@ -254,16 +187,12 @@ class LifelineConnection implements Connection {
     checkCloseArguments(code, reason);
     if (this.#closeRequest) return;
     this.#closeRequest = { code, reason };
-    this.#stopWatchingNetwork();
+    this.#stopWatchingNetwork?.();
     // Emptied before the machine closes, so that listeners see `closed` once, with nothing held.
-    this.#delivery.settleAtClose();
+    this.#core.delivery.settleAtClose();
     this.actor.send({ type: 'CLOSE', code, reason });
     this.actor.stop();
-    this.#statuses.publish();
-  }
-
-  #report(error: ConnectionError): void {
-    if (this.#errorListeners) callEach(this.#errorListeners, error);
+    this.#core.statuses.publish();
   }
 }
 

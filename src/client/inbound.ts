@@ -4,6 +4,11 @@ import type { IncomingData } from './incoming-data.js';
 import { callEach } from './listeners.js';
 import type { ResolvedConnectionOptions } from './options.js';
 
+/** What takes the acks that arrive (the connection's delivery). */
+export interface Acknowledger {
+  acknowledge(through: number): void;
+}
+
 /**
  * The incoming half of a connection: acks go to delivery, the message id is
  * remembered for `sync`, and every other frame goes to the listeners: the
@@ -12,7 +17,7 @@ import type { ResolvedConnectionOptions } from './options.js';
  */
 export class Inbound {
   readonly #options: ResolvedConnectionOptions;
-  readonly #acknowledge: (through: number) => void;
+  readonly #acks: Acknowledger;
   readonly #report: (error: ConnectionError) => void;
   /** No ack mode and no `messageId`: a frame goes straight to the listeners. */
   readonly #plain: boolean;
@@ -24,11 +29,11 @@ export class Inbound {
 
   constructor(
     options: ResolvedConnectionOptions,
-    acknowledge: (through: number) => void,
+    acks: Acknowledger,
     report: (error: ConnectionError) => void,
   ) {
     this.#options = options;
-    this.#acknowledge = acknowledge;
+    this.#acks = acks;
     this.#report = report;
     this.#plain = !options.ack && !options.messageId;
   }
@@ -50,7 +55,7 @@ export class Inbound {
         return;
       }
       if (typeof through === 'number') {
-        this.#acknowledge(through);
+        this.#acks.acknowledge(through);
         return;
       }
     }

@@ -24,14 +24,14 @@ interface StatusListener {
  * counts change per message, so their changes are published once per tick.
  */
 export class StatusPublisher {
-  readonly #read: () => Status;
+  readonly #source: { readonly status: Status };
   #listeners: Map<(status: Status) => void, StatusListener> | undefined;
-  #published: Status;
+  #published: Status | undefined;
   #pending = false;
 
-  constructor(read: () => Status) {
-    this.#read = read;
-    this.#published = read();
+  /** `source.status` is read when needed (the first time on the first publish or subscribe). */
+  constructor(source: { readonly status: Status }) {
+    this.#source = source;
   }
 
   subscribe(listener: (status: Status) => void, options: SubscribeOptions = {}): () => void {
@@ -43,7 +43,7 @@ export class StatusPublisher {
     }
     const counts = options.counts ?? true;
     if (typeof counts !== 'boolean') throw new OptionTypeError('counts', 'a boolean', counts);
-    const current = this.#read();
+    const current = this.#source.status;
     // Wrapped, so the same function subscribed twice is two subscriptions, each with its own unsubscribe.
     const key = (status: Status) => listener(status);
     this.#listeners ??= new Map();
@@ -63,8 +63,8 @@ export class StatusPublisher {
   }
 
   publish(): void {
-    const next = this.#read();
-    if (sameStatus(next, this.#published)) return;
+    const next = this.#source.status;
+    if (this.#published !== undefined && sameStatus(next, this.#published)) return;
     this.#published = next;
     if (!this.#listeners) return;
     for (const entry of [...this.#listeners.values()]) {
