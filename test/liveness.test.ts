@@ -4,6 +4,7 @@ import {
   frameCheckInterval,
   type HeartbeatTiming,
   Liveness,
+  type LivenessHost,
   wakeCheckInterval,
   wakeProbeTimeout,
   wakeThreshold,
@@ -70,6 +71,19 @@ class TestClock implements Clock {
 
 const timing: HeartbeatTiming = { interval: 10_000, timeout: 5_000 };
 
+/** A liveness's host from functions. */
+function host(
+  probe: () => unknown,
+  dead: (reason: string, woke: boolean) => unknown,
+  checked?: (now: number) => unknown,
+): LivenessHost {
+  return {
+    probe: () => void probe(),
+    dead: (reason, woke) => void dead(reason, woke),
+    ...(checked ? { checked: (now: number) => void checked(now) } : {}),
+  };
+}
+
 function watch(given: HeartbeatTiming = timing) {
   const clock = new TestClock();
   const probes: number[] = [];
@@ -77,8 +91,10 @@ function watch(given: HeartbeatTiming = timing) {
   const liveness = new Liveness(
     clock,
     given,
-    () => probes.push(clock.now()),
-    (reason) => deaths.push({ at: clock.now(), reason }),
+    host(
+      () => probes.push(clock.now()),
+      (reason) => deaths.push({ at: clock.now(), reason }),
+    ),
   );
   liveness.start();
   return { clock, liveness, probes, deaths };
@@ -146,12 +162,14 @@ describe('Liveness of many idle sockets on one clock', () => {
       const liveness: Liveness = new Liveness(
         clock,
         timing,
-        // The peer answers every probe in the same millisecond.
-        () => {
-          probes.push(i);
-          liveness.touch();
-        },
-        (reason) => deaths.push(reason),
+        host(
+          // The peer answers every probe in the same millisecond.
+          () => {
+            probes.push(i);
+            liveness.touch();
+          },
+          (reason) => deaths.push(reason),
+        ),
       );
       liveness.start();
       return liveness;
@@ -176,8 +194,10 @@ describe('Liveness of many idle sockets on one clock', () => {
     const second = new Liveness(
       slept.clock,
       timing,
-      () => slept.probes.push(-1),
-      () => undefined,
+      host(
+        () => slept.probes.push(-1),
+        () => undefined,
+      ),
     );
     second.start();
     slept.clock.advanceTo(3_000);
@@ -422,8 +442,10 @@ function throttled(lateBy: number, duration: number, answers: boolean) {
   const liveness = new Liveness(
     clock,
     defaults,
-    () => probes.push(clock.now()),
-    (reason) => deaths.push({ at: clock.now(), reason }),
+    host(
+      () => probes.push(clock.now()),
+      (reason) => deaths.push({ at: clock.now(), reason }),
+    ),
   );
   liveness.start();
   for (let step = 0; step < duration && deaths.length === 0; step += 10) {
@@ -487,9 +509,11 @@ describe('Liveness.checkWithin (writes to confirm)', () => {
     const liveness = new Liveness(
       clock,
       timing,
-      () => undefined,
-      () => undefined,
-      (now) => checks.push(now),
+      host(
+        () => undefined,
+        () => undefined,
+        (now) => checks.push(now),
+      ),
     );
     liveness.start();
     clock.advanceTo(1_000);
@@ -537,8 +561,10 @@ describe('Liveness.stop', () => {
     const unstarted = new Liveness(
       clock,
       timing,
-      () => undefined,
-      () => undefined,
+      host(
+        () => undefined,
+        () => undefined,
+      ),
     );
     expect(() => unstarted.stop()).not.toThrow();
   });

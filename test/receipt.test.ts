@@ -188,11 +188,13 @@ describe('WriteLedger', () => {
     expect(states(receipts)).toEqual(['delivered', 'unconfirmed', 'unconfirmed']);
   });
 
-  it('calls onUnpinged at the first write after the latest ping, once until the next ping', () => {
+  it('tells its watcher of the first write after the latest ping, once until the next ping', () => {
     const ledger = new WriteLedger();
     let calls = 0;
-    ledger.onUnpinged = () => {
-      calls += 1;
+    ledger.watcher = {
+      unpinged: () => {
+        calls += 1;
+      },
     };
     ledger.record(new Receipt(1), 'x');
     ledger.record(new Receipt(2), 'x');

@@ -36,6 +36,16 @@ const probing = 2;
 /** What the socket's timer waits for. */
 type Phase = typeof quiet | typeof busy | typeof probing;
 
+/** What a liveness acts on: the socket it watches (a transport). Methods, not closures: one object per socket. */
+export interface LivenessHost {
+  /** Sends a probe (a ping, or the heartbeat message). */
+  probe(): void;
+  /** The socket is dead; `woke` when it did not answer the probe sent on waking. */
+  dead(reason: string, woke: boolean): void;
+  /** Called on every check, after the verdict, with the clock's time (the transport confirms writes from it). */
+  checked?(now: number): void;
+}
+
 /** The one wake check of a clock, shared by every liveness running on it. */
 interface WakeCheck {
   readonly members: Set<Liveness>;
@@ -69,9 +79,7 @@ export class Liveness {
 
   readonly #clock: Clock;
   readonly #timing: HeartbeatTiming;
-  readonly #probe: () => void;
-  readonly #dead: (reason: string, woke: boolean) => void;
-  readonly #checked: ((now: number) => void) | undefined;
+  readonly #host: LivenessHost;
   readonly #onTimer = () => this.#check();
   #phase: Phase = quiet;
   /** Frames seen. */
@@ -95,22 +103,10 @@ export class Liveness {
   /** stop() may be called from inside a probe or the dead callback: nothing re-arms after it. */
   #stopped = false;
 
-  /**
-   * @param checked called on every check, after the verdict, with the
-   * clock's time (the transport confirms writes from it)
-   */
-  constructor(
-    clock: Clock,
-    timing: HeartbeatTiming,
-    probe: () => void,
-    dead: (reason: string, woke: boolean) => void,
-    checked?: (now: number) => void,
-  ) {
+  constructor(clock: Clock, timing: HeartbeatTiming, host: LivenessHost) {
     this.#clock = clock;
     this.#timing = timing;
-    this.#probe = probe;
-    this.#dead = dead;
-    this.#checked = checked;
+    this.#host = host;
   }
 
   start(): void {
@@ -185,7 +181,7 @@ export class Liveness {
     this.#probeReason = reason;
     this.#probeIsFinal = final;
     try {
-      this.#probe();
+      this.#host.probe();
     } catch {
       // A probe that could not be sent goes unanswered: the timeout judges the socket.
     }
@@ -219,7 +215,7 @@ export class Liveness {
       if (now >= this.#probeSentAt + this.#probeTimeout) {
         if (this.#probeIsFinal || lateBy <= lagTolerance) {
           this.stop();
-          this.#dead(this.#probeReason, this.#probeReason === wakeProbeReason);
+          this.#host.dead(this.#probeReason, this.#probeReason === wakeProbeReason);
           return;
         }
         this.#sendProbe(now, this.#probeTimeout, this.#probeReason, true);
@@ -232,7 +228,7 @@ export class Liveness {
       this.#sendProbe(now, this.#timing.timeout, heartbeatTimeoutReason, false);
     }
     if (this.#stopped) return;
-    this.#checked?.(now);
+    this.#host.checked?.(now);
     if (this.#stopped || this.#timer !== undefined) return;
     this.#arm(now);
   }
@@ -243,7 +239,7 @@ export class Liveness {
       // Judged by its own timeout: a sleep does not cancel it.
       if (now >= this.#probeSentAt + this.#probeTimeout) {
         this.stop();
-        this.#dead(this.#probeReason, this.#probeReason === wakeProbeReason);
+        this.#host.dead(this.#probeReason, this.#probeReason === wakeProbeReason);
       }
       return;
     }

@@ -1,10 +1,8 @@
 import { fromCallback } from 'xstate';
-import type { CloseDisposition } from '../core/close-policy.js';
 import { describeError } from '../core/describe-error.js';
-import { type ConnectionError, UserCallbackError } from '../core/errors/index.js';
+import { UserCallbackError } from '../core/errors/index.js';
 import {
   abnormalClosure,
-  type CloseRequest,
   type ConnectionEvent,
   type DropEvent,
   type TransportInput,
@@ -12,7 +10,7 @@ import {
 import { isOutgoing } from './delivery/outgoing-data.js';
 import { WriteLedger } from './delivery/receipt.js';
 import type { IncomingData } from './incoming-data.js';
-import { Liveness } from './liveness.js';
+import { Liveness, type LivenessHost } from './liveness.js';
 import type { ResolvedConnectionOptions } from './options.js';
 import { platformWebSocket, resolveUrl } from './resolve-url.js';
 import {
@@ -24,6 +22,12 @@ import {
   upgradeRefusal,
 } from './socket-faults.js';
 import { redactUrl } from './socket-url.js';
+import type {
+  ActorLookup,
+  FrameReceiver,
+  SocketSession,
+  TransportBinding,
+} from './transport-binding.js';
 import type { WebSocketLike } from './websocket-like.js';
 
 const connecting = 0;
@@ -40,59 +44,29 @@ export const receiptConfirmInterval = 1000;
 /** How soon after a write that no ping covers a check may ping for it, in ms (writes made meanwhile share the ping). */
 const receiptConfirmDelay = 250;
 
-/** One socket's life, as the connection sees it. */
-export interface SocketSession {
-  readonly socket: WebSocketLike;
-  /** Numbers the writes made on this socket (receipts without ack mode read their fate from it). */
-  readonly ledger: WriteLedger;
-  /** Probes the socket now (the page became visible again). */
-  probeNow(): void;
-}
-
-/** Where inbound frames go. */
-export interface FrameReceiver {
-  /** An inbound frame (called per frame). */
-  receive(data: IncomingData): void;
-}
-
-/** What the transport needs from the connection that owns it. */
-export interface TransportBinding {
-  readonly options: ResolvedConnectionOptions;
-  /** The socket opened; nothing is written to it until sync is done. */
-  opened(session: SocketSession): void;
-  /** Takes the inbound frames, handed straight from the socket. */
-  readonly inbound: FrameReceiver;
-  /** The session is over: the socket is detached and closing. */
-  ended(session: SocketSession): void;
-  /** The close the user asked for, if they did (the machine keeps it in its context). */
-  closeRequest(): CloseRequest | null;
-  /** A function from the options misbehaved; the transport carried on without it. */
-  report(error: ConnectionError): void;
-  /**
-   * The server closed with 1009 (message too big): the connection rejects
-   * the message to blame and says to retry, or finds none (undefined).
-   */
-  refusedAsTooLarge(session: SocketSession): CloseDisposition | undefined;
-}
-
-/** The part of an XState actor system a shared actor finds its connection through. */
-export interface ActorLookup {
-  get(systemId: string): object | undefined;
-}
+export type {
+  ActorLookup,
+  FrameReceiver,
+  SocketSession,
+  TransportBinding,
+} from './transport-binding.js';
 
 /**
  * One session's socket: opens it, reports OPEN and DROP, owns the
  * heartbeat, and closes the socket when the session ends. Events from the
- * socket after that are ignored.
+ * socket after that are ignored. Once open, it is also the session the
+ * connection writes through, the host of the socket's liveness and the
+ * watcher of its write ledger: one object per session, not closures.
  */
-class SocketTransport {
+class SocketTransport implements SocketSession, LivenessHost {
   readonly #binding: TransportBinding;
   readonly #options: ResolvedConnectionOptions;
   readonly #sendBack: (event: ConnectionEvent) => void;
   readonly #inbound: FrameReceiver;
   readonly #ledger = new WriteLedger();
   #socket: WebSocketLike | undefined;
-  #session: SocketSession | undefined;
+  /** Open, and handed to the connection as its session. */
+  #isSession = false;
   #liveness: Liveness | undefined;
   #over = false;
   #refusal: UpgradeRefusal | undefined;
@@ -104,8 +78,25 @@ class SocketTransport {
     this.#options = binding.options;
     this.#inbound = binding.inbound;
     this.#sendBack = sendBack;
-    // A write that no ping covers: a check soon (a quiet socket's heartbeat may be far off) pings for it.
-    this.#ledger.onUnpinged = () => this.#liveness?.checkWithin(receiptConfirmDelay);
+    this.#ledger.watcher = this;
+  }
+
+  get socket(): WebSocketLike {
+    return this.#socket as WebSocketLike;
+  }
+
+  get ledger(): WriteLedger {
+    return this.#ledger;
+  }
+
+  /** The page became visible again: probe the socket now. */
+  probeNow(): void {
+    this.#liveness?.probeNow();
+  }
+
+  /** A write that no ping covers: a check soon (a quiet socket's heartbeat may be far off) pings for it. */
+  unpinged(): void {
+    this.#liveness?.checkWithin(receiptConfirmDelay);
   }
 
   start(): void {
@@ -121,7 +112,7 @@ class SocketTransport {
   stop(): void {
     this.#over = true;
     this.#liveness?.stop();
-    if (this.#session) this.#binding.ended(this.#session);
+    if (this.#isSession) this.#binding.ended(this);
     const current = this.#socket;
     if (!current) return;
     const request = this.#binding.closeRequest();
@@ -186,18 +177,14 @@ class SocketTransport {
 
   #opened(created: WebSocketLike): void {
     if (this.#over) return;
-    const session = { socket: created, ledger: this.#ledger, probeNow: () => this.#probeNow() };
-    this.#session = session;
-    this.#binding.opened(session);
+    // What only an upgrade can use goes: ws keeps a wrapper per `on...` handler.
+    created.onopen = null;
+    created.removeAllListeners?.('unexpected-response');
+    this.#isSession = true;
+    this.#binding.opened(this);
     const { heartbeat, clock } = this.#options;
     if (heartbeat) {
-      this.#liveness = new Liveness(
-        clock,
-        heartbeat,
-        () => this.#probe(),
-        (reason, woke) => this.#declareDead(reason, woke),
-        (now) => this.#confirmWrites(now),
-      );
+      this.#liveness = new Liveness(clock, heartbeat, this);
       this.#liveness.start();
     }
     this.#sendBack({ type: 'OPEN' });
@@ -226,9 +213,8 @@ class SocketTransport {
       return;
     }
     // Asked before the ledger ends, while the message to blame is still unconfirmed.
-    const session = this.#session;
     const verdict =
-      event.code === 1009 && session ? this.#binding.refusedAsTooLarge(session) : undefined;
+      event.code === 1009 && this.#isSession ? this.#binding.refusedAsTooLarge(this) : undefined;
     this.#ledger.end();
     const error = this.#socketError;
     const tls = tlsFailure(error);
@@ -251,18 +237,14 @@ class SocketTransport {
     if (!this.#over) this.#sendBack({ type: 'DROP', ...event });
   }
 
-  #probeNow(): void {
-    this.#liveness?.probeNow();
-  }
-
   /** A ping that carries the number of writes before it: its pong confirms them. */
   #ping(target: WebSocketLike): void {
     this.#ledger.pingedThrough = this.#ledger.written;
     target.ping?.(String(this.#ledger.written));
   }
 
-  /** Called on each heartbeat check: pings for writes no ping covers yet, at most once per receiptConfirmInterval. */
-  #confirmWrites(now: number): void {
+  /** Each heartbeat check (liveness host): pings for writes no ping covers yet, at most once per receiptConfirmInterval. */
+  checked(now: number): void {
     const socket = this.#socket;
     if (!socket || socket.readyState !== open || !socket.ping) return;
     if (this.#ledger.written <= this.#ledger.pingedThrough) return;
@@ -275,7 +257,8 @@ class SocketTransport {
     this.#ping(socket);
   }
 
-  #probe(): void {
+  /** The heartbeat's probe (liveness host). */
+  probe(): void {
     const socket = this.#socket;
     if (!socket || socket.readyState !== open) return;
     const { heartbeat } = this.#options;
@@ -297,7 +280,8 @@ class SocketTransport {
     this.#ping(socket);
   }
 
-  #declareDead(reason: string, woke: boolean): void {
+  /** The heartbeat's verdict (liveness host): the socket is dropped at once. */
+  dead(reason: string, woke: boolean): void {
     const socket = this.#socket;
     if (this.#over || !socket) return;
     abandon(socket);

@@ -60,10 +60,10 @@ export class WriteLedger {
   pingedThrough = 0;
   ended = false;
   /**
-   * Called at the first write after the latest ping (a write that no ping
+   * Told at the first write after the latest ping (a write that no ping
    * will confirm yet), so that one can be sent; one check per write.
    */
-  onUnpinged: (() => void) | undefined = undefined;
+  watcher: { unpinged(): void } | undefined = undefined;
   /**
    * The longest write since the last confirmation (by `length`, a cheap proxy
    * for bytes), and its receipt: the suspect when the server closes with 1009.
@@ -75,7 +75,7 @@ export class WriteLedger {
   record(receipt: Receipt, data: OutgoingData): void {
     this.written += 1;
     receipt.sentOn(this, this.written);
-    if (this.written === this.pingedThrough + 1) this.onUnpinged?.();
+    if (this.written === this.pingedThrough + 1) this.watcher?.unpinged();
     const length = lengthOf(data);
     if (length > (this.largest?.length ?? 0)) {
       this.largest = { receipt, data, length, sequence: this.written };
