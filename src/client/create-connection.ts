@@ -154,9 +154,7 @@ class LifelineConnection implements Connection {
   }
 
   onMessage(listener: (data: IncomingData) => void): () => void {
-    const { messageListeners } = this.#core.inbound;
-    messageListeners.add(listener);
-    return () => messageListeners.delete(listener);
+    return this.#core.inbound.listen(listener);
   }
 
   onError(listener: (error: ConnectionError) => void): () => void {

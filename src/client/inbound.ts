@@ -21,7 +21,8 @@ export class Inbound {
   readonly #report: (error: ConnectionError) => void;
   /** No ack mode and no `messageId`: a frame goes straight to the listeners. */
   readonly #plain: boolean;
-  readonly messageListeners = new Set<(data: IncomingData) => void>();
+  /** The connection's `onMessage` listeners, made with the first. */
+  #messageListeners: Set<(data: IncomingData) => void> | undefined;
   /** The sync's listeners while it has any (undefined otherwise). */
   #syncListeners: Set<(data: IncomingData) => void> | undefined;
   /** The id of the last inbound message (see the `messageId` option). */
@@ -41,7 +42,8 @@ export class Inbound {
   /** An inbound frame. Called per frame: the plain case touches nothing but the listeners. */
   receive(data: IncomingData): void {
     if (this.#plain) {
-      callEach(this.#syncListeners ?? this.messageListeners, data);
+      const listeners = this.#syncListeners ?? this.#messageListeners;
+      if (listeners) callEach(listeners, data);
       return;
     }
     const { ack, messageId } = this.#options;
@@ -60,12 +62,21 @@ export class Inbound {
       }
     }
     if (messageId) this.#rememberId(messageId, data);
-    callEach(this.#syncListeners ?? this.messageListeners, data);
+    const listeners = this.#syncListeners ?? this.#messageListeners;
+    if (listeners) callEach(listeners, data);
   }
 
   /** Hands a frame to the connection's listeners (frames the sync received but does not own). */
   deliver(data: IncomingData): void {
-    callEach(this.messageListeners, data);
+    if (this.#messageListeners) callEach(this.#messageListeners, data);
+  }
+
+  /** An `onMessage` listener; returns its removal. */
+  listen(listener: (data: IncomingData) => void): () => void {
+    this.#messageListeners ??= new Set();
+    const listeners = this.#messageListeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** A listener of the sync: while any is registered, frames go to the sync only. */

@@ -69,7 +69,8 @@ export class WriteLedger {
    * for bytes), and its receipt: the suspect when the server closes with 1009.
    */
   largest: { receipt: Receipt; data: OutgoingData; length: number; sequence: number } | null = null;
-  readonly #waiting = new Set<Receipt>();
+  /** Receipts whose `settled` is awaited, made on the first (most sockets never need one). */
+  #waiting: Set<Receipt> | undefined;
 
   /** Numbers a write; the receipt becomes `sent` on this ledger. */
   record(receipt: Receipt, data: OutgoingData): void {
@@ -98,12 +99,15 @@ export class WriteLedger {
   }
 
   watch(receipt: Receipt): void {
+    this.#waiting ??= new Set();
     this.#waiting.add(receipt);
   }
 
   #wake(): void {
-    for (const receipt of this.#waiting) {
-      if (receipt.notifyIfFinal()) this.#waiting.delete(receipt);
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    for (const receipt of waiting) {
+      if (receipt.notifyIfFinal()) waiting.delete(receipt);
     }
   }
 }
