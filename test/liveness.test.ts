@@ -100,8 +100,8 @@ function watch(given: HeartbeatTiming = timing) {
   return { clock, liveness, probes, deaths };
 }
 
-/** A liveness's own timer, plus its clock's wake check (one per clock, shared by every liveness on it). */
-const ownAndWakeCheck = 2;
+/** One timer per clock, whatever the number of livenesses on it: their checks and the wake check. */
+const timersPerClock = 1;
 
 describe('Liveness on a busy socket', () => {
   it('never probes a socket that keeps receiving, and keeps a single timer', () => {
@@ -109,7 +109,7 @@ describe('Liveness on a busy socket', () => {
     for (let minute = 0; minute < 10 * 6; minute += 1) {
       clock.advance(9_999);
       liveness.touch();
-      expect(clock.pendingTimers).toBe(ownAndWakeCheck);
+      expect(clock.pendingTimers).toBe(timersPerClock);
     }
     expect(clock.now()).toBe(599_940);
     expect(probes).toEqual([]);
@@ -153,7 +153,7 @@ describe('Liveness on a busy socket', () => {
 });
 
 describe('Liveness of many idle sockets on one clock', () => {
-  it('shares one wake check; an idle socket wakes only for its heartbeat', () => {
+  it('share one timer and one wake check; an idle socket is checked only for its heartbeat', () => {
     const clock = new TestClock();
     const sockets = 100;
     const probes: number[] = [];
@@ -174,7 +174,7 @@ describe('Liveness of many idle sockets on one clock', () => {
       liveness.start();
       return liveness;
     });
-    expect(clock.pendingTimers).toBe(sockets + 1);
+    expect(clock.pendingTimers).toBe(timersPerClock);
     const minute = 60_000;
     for (let ms = 0; ms < minute; ms += 1000) {
       clock.advance(1000);
@@ -184,6 +184,29 @@ describe('Liveness of many idle sockets on one clock', () => {
     // Per socket and interval: the probe, and the count after its answer; plus the wake check's four a second.
     const expected = sockets * 2 * (minute / timing.interval) + minute / wakeCheckInterval;
     expect(clock.fired).toBeLessThanOrEqual(expected);
+    for (const liveness of all) liveness.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('each probe on its own time, whatever the others on the clock do', () => {
+    const clock = new TestClock();
+    const probes: string[] = [];
+    const intervals = [3_000, 1_000, 2_500, 1_000, 7_777, 5];
+    const all = intervals.map((interval, i) => {
+      const liveness = new Liveness(
+        clock,
+        { interval, timeout: 100_000 },
+        host(
+          () => probes.push(`${i}@${clock.now()}`),
+          () => undefined,
+        ),
+      );
+      liveness.start();
+      return liveness;
+    });
+    all[3]?.stop();
+    clock.advance(8_000);
+    expect(probes.sort()).toEqual(['0@3000', '1@1000', '2@2500', '4@7777', '5@5']);
     for (const liveness of all) liveness.stop();
     expect(clock.pendingTimers).toBe(0);
   });
@@ -402,7 +425,7 @@ describe('Liveness when the event loop lags', () => {
     liveness.touch();
     clock.advance(timing.timeout + wakeCheckInterval);
     expect(deaths).toEqual([]);
-    expect(clock.pendingTimers).toBe(ownAndWakeCheck);
+    expect(clock.pendingTimers).toBe(timersPerClock);
   });
 
   it('judges the extra probe on its timeout, however late that check runs', () => {
@@ -498,7 +521,7 @@ describe('Liveness.probeNow (the page became visible)', () => {
     clock.advance(1);
     expect(probes).toEqual([3_000, 3_100 + timing.interval]);
     expect(deaths).toEqual([]);
-    expect(clock.pendingTimers).toBe(ownAndWakeCheck);
+    expect(clock.pendingTimers).toBe(timersPerClock);
   });
 });
 
@@ -535,7 +558,7 @@ describe('Liveness.checkWithin (writes to confirm)', () => {
 describe('Liveness.stop', () => {
   it('clears its timer, and the wake check of its clock with the last liveness: no probe and no death afterwards', () => {
     const { clock, liveness, probes, deaths } = watch();
-    expect(clock.pendingTimers).toBe(ownAndWakeCheck);
+    expect(clock.pendingTimers).toBe(timersPerClock);
     liveness.stop();
     expect(clock.pendingTimers).toBe(0);
     clock.advance(60_000);

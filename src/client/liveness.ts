@@ -1,4 +1,7 @@
 import type { Clock } from '../core/clock.js';
+import { ClockScheduler, type Scheduled, wakeThreshold } from './clock-scheduler.js';
+
+export { wakeCheckInterval, wakeThreshold } from './clock-scheduler.js';
 
 /** How the transport tells a live socket from a dead one. */
 export interface HeartbeatTiming {
@@ -8,10 +11,6 @@ export interface HeartbeatTiming {
   timeout: number;
 }
 
-/** Between two wake checks, so that a process that slept is noticed soon after it wakes. */
-export const wakeCheckInterval = 250;
-/** A check this late (wall clock) means the process was asleep, not busy. */
-export const wakeThreshold = 2000;
 /** After waking, a probe must be answered this fast, in ms. */
 export const wakeProbeTimeout = 500;
 /** Why a socket whose heartbeat probe went unanswered was dropped. */
@@ -27,13 +26,13 @@ export const frameCheckInterval = 250;
 /** A check later than this may have starved I/O: it sends one more probe before judging. */
 const lagTolerance = 100;
 
-/** Nothing since `aliveAt`: the timer is due when the socket has been quiet for `interval`. */
+/** Nothing since `aliveAt`: the check is due when the socket has been quiet for `interval`. */
 const quiet = 0;
-/** Frames are arriving: the timer counts them every `frameCheckInterval`. */
+/** Frames are arriving: the checks count them every `frameCheckInterval`. */
 const busy = 1;
-/** A probe is out: the timer is due at its timeout. */
+/** A probe is out: the check is due at its timeout. */
 const probing = 2;
-/** What the socket's timer waits for. */
+/** What the next check of the socket is for. */
 type Phase = typeof quiet | typeof busy | typeof probing;
 
 /** What a liveness acts on: the socket it watches (a transport). Methods, not closures: one object per socket. */
@@ -46,26 +45,16 @@ export interface LivenessHost {
   checked?(now: number): void;
 }
 
-/** The one wake check of a clock, shared by every liveness running on it. */
-interface WakeCheck {
-  readonly members: Set<Liveness>;
-  timer: unknown;
-  dueAt: number;
-}
-
 /**
  * The liveness clock of one socket. An inbound frame only bumps a counter (the
- * first one after a quiet spell or a probe also reads the clock). The
- * socket's one timer is armed for its next deadline only: the probe of a
- * quiet socket, the timeout of a probe, or, while frames arrive, a count of
- * them every `frameCheckInterval`. An idle socket's timer fires once per
- * heartbeat `interval`.
- *
- * A process that slept (a laptop's lid, a frozen tab) is noticed by one wake
- * check per clock, shared by every liveness on it: a single timer, every
- * `wakeCheckInterval`, that finds itself far later than due; each socket then
- * probes at once, with a short timeout. The check stops with the last
- * liveness on its clock.
+ * first one after a quiet spell or a probe also reads the clock). The socket
+ * is due for a check at its next deadline only: the probe of a quiet socket,
+ * the timeout of a probe, or, while frames arrive, a count of them every
+ * `frameCheckInterval`. An idle socket is checked once per heartbeat
+ * `interval`. Its clock's scheduler (one timer per clock, see
+ * ClockScheduler) runs the checks, and notices that the process slept (a
+ * laptop's lid, a frozen tab): every socket on the clock then probes at once,
+ * with a short timeout.
  *
  * Timers can run late (a busy event loop, a background tab clamped to one
  * wake-up per second or per minute). A check that runs late may find a reply
@@ -74,13 +63,15 @@ interface WakeCheck {
  * delays a verdict by at most one probe and never cancels it, and a socket
  * whose replies arrive is never declared dead because the timers were late.
  */
-export class Liveness {
-  static readonly #wakeChecks = new Map<Clock, WakeCheck>();
-
+export class Liveness implements Scheduled {
   readonly #clock: Clock;
   readonly #timing: HeartbeatTiming;
   readonly #host: LivenessHost;
-  readonly #onTimer = () => this.#check();
+  #scheduler: ClockScheduler | undefined;
+  /** When the next check is due (the scheduler's). */
+  dueAt = 0;
+  /** Its place in the scheduler's heap (the scheduler's); -1 while not scheduled. */
+  slot = -1;
   #phase: Phase = quiet;
   /** Frames seen. */
   #inbound = 0;
@@ -97,8 +88,6 @@ export class Liveness {
   #probeIsFinal = false;
   /** A check asked for by `checkWithin`, on the clock's time line; Infinity when none. */
   #checkAt = Number.POSITIVE_INFINITY;
-  #timer: unknown;
-  #dueAt = 0;
   #started = false;
   /** stop() may be called from inside a probe or the dead callback: nothing re-arms after it. */
   #stopped = false;
@@ -112,18 +101,28 @@ export class Liveness {
   start(): void {
     if (this.#started || this.#stopped) return;
     this.#started = true;
+    this.#scheduler = ClockScheduler.of(this.#clock);
     const now = this.#clock.now();
     this.#quiet(now);
     this.#arm(now);
-    Liveness.#join(this);
   }
 
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#started) Liveness.#leave(this);
+    this.#scheduler?.remove(this);
+  }
+
+  /** The scheduler's: the check is due. */
+  due(): void {
+    if (!this.#stopped && this.slot < 0) this.#check();
+  }
+
+  /** The scheduler's: the process slept. Probe at once, with a short timeout. */
+  woke(now: number): void {
+    if (this.#stopped) return;
+    this.#slept(now);
+    if (!this.#stopped) this.#arm(now);
   }
 
   /** Something arrived: the socket is alive. Called per inbound frame: it only counts, but for the first after a quiet spell. */
@@ -139,7 +138,7 @@ export class Liveness {
     if (!this.#started || this.#stopped || this.#phase === probing) return;
     const now = this.#clock.now();
     this.#sendProbe(now, this.#timing.timeout, heartbeatTimeoutReason, false);
-    this.#rearm(now);
+    this.#arm(now);
   }
 
   /** Runs a check (and the `checked` callback) within `delay` ms, sooner than the heartbeat would. */
@@ -149,7 +148,7 @@ export class Liveness {
     const at = now + Math.max(0, delay);
     if (at >= this.#checkAt) return;
     this.#checkAt = at;
-    if (at < this.#dueAt) this.#rearm(now);
+    if (at < this.dueAt && this.slot >= 0) this.#arm(now);
   }
 
   /** The first frame after a quiet spell or a probe: alive now, and frames are counted from here. */
@@ -157,7 +156,7 @@ export class Liveness {
     if (this.#stopped) return;
     const now = this.#clock.now();
     this.#busy(now);
-    this.#rearm(now);
+    this.#arm(now);
   }
 
   #quiet(now: number): void {
@@ -187,12 +186,6 @@ export class Liveness {
     }
   }
 
-  #rearm(now: number): void {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#arm(now);
-  }
-
   #arm(now: number): void {
     if (this.#stopped) return;
     let deadline: number;
@@ -200,14 +193,13 @@ export class Liveness {
     else if (this.#phase === busy) {
       deadline = now + Math.min(frameCheckInterval, this.#timing.interval);
     } else deadline = this.#aliveAt + this.#timing.interval;
-    this.#dueAt = Math.max(now, Math.min(deadline, this.#checkAt));
-    this.#timer = this.#clock.setTimeout(this.#onTimer, this.#dueAt - now);
+    const dueAt = Math.max(now, Math.min(deadline, this.#checkAt));
+    (this.#scheduler as ClockScheduler).schedule(this, dueAt, now);
   }
 
   #check(): void {
-    this.#timer = undefined;
     const now = this.#clock.now();
-    const lateBy = now - this.#dueAt;
+    const lateBy = now - this.dueAt;
     if (now >= this.#checkAt) this.#checkAt = Number.POSITIVE_INFINITY;
     if (lateBy > wakeThreshold) {
       this.#slept(now);
@@ -229,7 +221,7 @@ export class Liveness {
     }
     if (this.#stopped) return;
     this.#host.checked?.(now);
-    if (this.#stopped || this.#timer !== undefined) return;
+    if (this.#stopped || this.slot >= 0) return;
     this.#arm(now);
   }
 
@@ -245,43 +237,5 @@ export class Liveness {
     }
     const timeout = Math.min(wakeProbeTimeout, this.#timing.timeout);
     this.#sendProbe(now, timeout, wakeProbeReason, true);
-  }
-
-  static #join(liveness: Liveness): void {
-    const clock = liveness.#clock;
-    let check = Liveness.#wakeChecks.get(clock);
-    if (!check) {
-      check = { members: new Set(), timer: undefined, dueAt: 0 };
-      Liveness.#wakeChecks.set(clock, check);
-      Liveness.#armWakeCheck(clock, check, clock.now());
-    }
-    check.members.add(liveness);
-  }
-
-  static #leave(liveness: Liveness): void {
-    const clock = liveness.#clock;
-    const check = Liveness.#wakeChecks.get(clock);
-    if (!check?.members.delete(liveness) || check.members.size > 0) return;
-    Liveness.#wakeChecks.delete(clock);
-    if (check.timer !== undefined) clock.clearTimeout(check.timer);
-    check.timer = undefined;
-  }
-
-  static #armWakeCheck(clock: Clock, check: WakeCheck, now: number): void {
-    check.dueAt = now + wakeCheckInterval;
-    check.timer = clock.setTimeout(() => Liveness.#wakeCheck(clock, check), wakeCheckInterval);
-  }
-
-  static #wakeCheck(clock: Clock, check: WakeCheck): void {
-    check.timer = undefined;
-    const now = clock.now();
-    if (now - check.dueAt > wakeThreshold) {
-      for (const liveness of check.members) {
-        if (liveness.#stopped) continue;
-        liveness.#slept(now);
-        if (!liveness.#stopped) liveness.#rearm(now);
-      }
-    }
-    if (Liveness.#wakeChecks.get(clock) === check) Liveness.#armWakeCheck(clock, check, now);
   }
 }
