@@ -25,7 +25,8 @@ interface StatusListener {
  */
 export class StatusPublisher {
   readonly #source: { readonly status: Status };
-  #listeners: Map<(status: Status) => void, StatusListener> | undefined;
+  /** One entry per subscription: the same function subscribed twice is two subscriptions. */
+  #listeners: Set<StatusListener> | undefined;
   #published: Status | undefined;
   #pending = false;
 
@@ -44,12 +45,12 @@ export class StatusPublisher {
     const counts = options.counts ?? true;
     if (typeof counts !== 'boolean') throw new OptionTypeError('counts', 'a boolean', counts);
     const current = this.#source.status;
-    // Wrapped, so the same function subscribed twice is two subscriptions, each with its own unsubscribe.
-    const key = (status: Status) => listener(status);
-    this.#listeners ??= new Map();
-    this.#listeners.set(key, { listener, counts, last: current });
+    const entry: StatusListener = { listener, counts, last: current };
+    this.#listeners ??= new Set();
+    const listeners = this.#listeners;
+    listeners.add(entry);
     callSafely(listener, current);
-    return () => this.#listeners?.delete(key);
+    return () => listeners.delete(entry);
   }
 
   /** Outbox counts changed: publish once this tick is over, not per message. */
@@ -67,7 +68,7 @@ export class StatusPublisher {
     if (this.#published !== undefined && sameStatus(next, this.#published)) return;
     this.#published = next;
     if (!this.#listeners) return;
-    for (const entry of [...this.#listeners.values()]) {
+    for (const entry of [...this.#listeners]) {
       if (sameStatus(next, entry.last, { counts: entry.counts })) continue;
       entry.last = next;
       callSafely(entry.listener, next);
