@@ -63,8 +63,10 @@ class SocketTransport implements SocketSession, LivenessHost {
   readonly #options: ResolvedConnectionOptions;
   readonly #sendBack: (event: ConnectionEvent) => void;
   readonly #inbound: FrameReceiver;
-  readonly #ledger = new WriteLedger();
-  #socket: WebSocketLike | undefined;
+  /** The session's (plain fields: delivery reads them per message). */
+  readonly ledger = new WriteLedger();
+  /** Set once the socket is made; read as the session's once it is open. */
+  socket!: WebSocketLike;
   /** Open, and handed to the connection as its session. */
   #isSession = false;
   #liveness: Liveness | undefined;
@@ -78,15 +80,7 @@ class SocketTransport implements SocketSession, LivenessHost {
     this.#options = binding.options;
     this.#inbound = binding.inbound;
     this.#sendBack = sendBack;
-    this.#ledger.watcher = this;
-  }
-
-  get socket(): WebSocketLike {
-    return this.#socket as WebSocketLike;
-  }
-
-  get ledger(): WriteLedger {
-    return this.#ledger;
+    this.ledger.watcher = this;
   }
 
   /** The page became visible again: probe the socket now. */
@@ -113,7 +107,7 @@ class SocketTransport implements SocketSession, LivenessHost {
     this.#over = true;
     this.#liveness?.stop();
     if (this.#isSession) this.#binding.ended(this);
-    const current = this.#socket;
+    const current: WebSocketLike | undefined = this.socket;
     if (!current) return;
     const request = this.#binding.closeRequest();
     if (current.readyState === open && request) {
@@ -124,7 +118,7 @@ class SocketTransport implements SocketSession, LivenessHost {
     }
     // Abandoned (timeout, offline, a drop): nothing written to it may arrive after the next socket's data.
     if (current.readyState === connecting || current.readyState === open) abandon(current);
-    this.#ledger.end();
+    this.ledger.end();
   }
 
   async #open(): Promise<void> {
@@ -146,7 +140,7 @@ class SocketTransport implements SocketSession, LivenessHost {
       socketOptions === undefined
         ? new WebSocket(outcome.url, protocols)
         : new WebSocket(outcome.url, protocols, socketOptions as never);
-    this.#socket = created;
+    this.socket = created;
     if (binaryType !== undefined) created.binaryType = binaryType;
     this.#attach(created);
   }
@@ -202,20 +196,20 @@ class SocketTransport implements SocketSession, LivenessHost {
     this.#liveness?.touch();
     // The pong echoes its ping's payload: the number of writes the server has read.
     const through = Number(String(data));
-    if (Number.isSafeInteger(through)) this.#ledger.confirmThrough(through);
+    if (Number.isSafeInteger(through)) this.ledger.confirmThrough(through);
   }
 
   #closed(event: { code: number; reason: string; wasClean?: boolean }): void {
     if (this.#over) {
       const request = this.#binding.closeRequest();
-      if (request && event.wasClean) this.#ledger.confirmThrough(this.#ledger.written);
-      this.#ledger.end();
+      if (request && event.wasClean) this.ledger.confirmThrough(this.ledger.written);
+      this.ledger.end();
       return;
     }
     // Asked before the ledger ends, while the message to blame is still unconfirmed.
     const verdict =
       event.code === 1009 && this.#isSession ? this.#binding.refusedAsTooLarge(this) : undefined;
-    this.#ledger.end();
+    this.ledger.end();
     const error = this.#socketError;
     const tls = tlsFailure(error);
     const violation = protocolViolation(error);
@@ -239,15 +233,15 @@ class SocketTransport implements SocketSession, LivenessHost {
 
   /** A ping that carries the number of writes before it: its pong confirms them. */
   #ping(target: WebSocketLike): void {
-    this.#ledger.pingedThrough = this.#ledger.written;
-    target.ping?.(String(this.#ledger.written));
+    this.ledger.pingedThrough = this.ledger.written;
+    target.ping?.(String(this.ledger.written));
   }
 
   /** Each heartbeat check (liveness host): pings for writes no ping covers yet, at most once per receiptConfirmInterval. */
   checked(now: number): void {
-    const socket = this.#socket;
+    const socket: WebSocketLike | undefined = this.socket;
     if (!socket || socket.readyState !== open || !socket.ping) return;
-    if (this.#ledger.written <= this.#ledger.pingedThrough) return;
+    if (this.ledger.written <= this.ledger.pingedThrough) return;
     const wait = this.#lastConfirmPing + receiptConfirmInterval - now;
     if (wait > 0) {
       this.#liveness?.checkWithin(wait);
@@ -259,7 +253,7 @@ class SocketTransport implements SocketSession, LivenessHost {
 
   /** The heartbeat's probe (liveness host). */
   probe(): void {
-    const socket = this.#socket;
+    const socket: WebSocketLike | undefined = this.socket;
     if (!socket || socket.readyState !== open) return;
     const { heartbeat } = this.#options;
     if (heartbeat?.message && (heartbeat.preferMessage || !socket.ping)) {
@@ -282,7 +276,7 @@ class SocketTransport implements SocketSession, LivenessHost {
 
   /** The heartbeat's verdict (liveness host): the socket is dropped at once. */
   dead(reason: string, woke: boolean): void {
-    const socket = this.#socket;
+    const socket: WebSocketLike | undefined = this.socket;
     if (this.#over || !socket) return;
     abandon(socket);
     this.#drop(woke ? { code: abnormalClosure, reason, woke } : { code: abnormalClosure, reason });
