@@ -1,5 +1,5 @@
 import { checkNumber, checkOneOf, checkOptionsObject, prefixed } from '../../core/validate.js';
-import { type OutgoingData, sizeOf } from './outgoing-data.js';
+import type { OutgoingData } from './outgoing-data.js';
 import type { Receipt } from './receipt.js';
 
 /** What happens when a message does not fit in the outbox. */
