@@ -335,7 +335,7 @@ export async function runOverhead(): Promise<BenchResult> {
       goal: `CPU of ${count(idleConnections)} idle connections at most ${ratio(idleCpuGoal, 1)} raw ws's`,
       measured: `${ratio(idleCpuRatio)} (${percent(lifelineIdle.cpuShare)} of a core; raw ws ${percent(wsIdle.cpuShare)})`,
       met: idleCpuRatio <= idleCpuGoal,
-      whyMissed: `An idle connection has no timer of its own: one timer per clock runs every connection's heartbeat (a probe every 15 s by default, after this window) and the wake check, every ${wakeCheckInterval} ms, that notices within a second that the machine slept, whatever the number of connections. Every wake-up of an idle process costs CPU (on this virtual machine a few hundred microseconds), more than raw ws's whole idle cost: the reference row, raw ws with one such timer, measured ${percent((idle['ws+timer'] as Idle).cpuShare)} of a core (${ratio((idle['ws+timer'] as Idle).cpuShare / wsIdle.cpuShare)} raw ws).`,
+      whyMissed: `An idle connection has no timer of its own: one timer per clock runs every connection's heartbeat (a probe every 15 s by default, after this window) and the wake check, every ${wakeCheckInterval} ms, that notices at once on waking that the machine slept (any sleep over 4 s), whatever the number of connections. Every wake-up of an idle process costs CPU (on this virtual machine a few hundred microseconds), more than raw ws's whole idle cost: the reference row, raw ws with one such timer, measured ${percent((idle['ws+timer'] as Idle).cpuShare)} of a core (${ratio((idle['ws+timer'] as Idle).cpuShare / wsIdle.cpuShare)} raw ws).`,
     },
     {
       benchmark: 'overhead',
