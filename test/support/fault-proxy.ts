@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { FrameSplitter } from './frame-splitter.js';
 
 interface Pair {
   client: net.Socket;
@@ -20,6 +21,12 @@ export interface ChunkEvent {
   fate: 'forwarded' | 'blackholed' | 'after-loss';
 }
 
+/** A fault on WebSocket frames: a data frame written twice, or two data frames swapped. */
+export type FrameFault = 'duplicate' | 'swap';
+
+/** How long a swapped frame waits for the frame it is to follow. */
+const swapWait = 50;
+
 /**
  * A TCP proxy on 127.0.0.1, port 0, in front of a server, that injects the
  * faults networks produce: cut every connection, black-hole traffic without
@@ -39,19 +46,26 @@ export class FaultProxy {
   #refusing = false;
   #delay = 0;
   readonly #observers = new Set<(event: ChunkEvent) => void>();
+  readonly #frameFaults: Record<Direction, FrameFault[]> = { up: [], down: [] };
+  readonly #frames: boolean;
   /** Connections accepted (refused ones included): the client's attempts. */
   accepted = 0;
+  /** Where new connections go; `retarget` moves it (a server restarted on another port). */
+  targetPort: number;
 
-  private constructor(
-    server: net.Server,
-    readonly targetPort: number,
-  ) {
+  private constructor(server: net.Server, targetPort: number, frames: boolean) {
     this.#server = server;
+    this.targetPort = targetPort;
+    this.#frames = frames;
   }
 
-  static async start(targetPort: number): Promise<FaultProxy> {
+  /**
+   * With `frames: true` the proxy reads WebSocket frames (uncompressed), so
+   * that `frameFault` can duplicate or swap them.
+   */
+  static async start(targetPort: number, options: { frames?: boolean } = {}): Promise<FaultProxy> {
     const server = net.createServer();
-    const proxy = new FaultProxy(server, targetPort);
+    const proxy = new FaultProxy(server, targetPort, options.frames === true);
     server.on('connection', (client) => proxy.#accept(client));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
@@ -85,12 +99,15 @@ export class FaultProxy {
       // The decision is made when the chunk is read, so it must remember a loss:
       // a chunk read after the hole lifted must not overtake one the hole took.
       let lost = false;
+      const write = this.#frames ? this.#frameWriter(to, direction) : undefined;
       from.on('data', (chunk: Buffer) => {
         if (this.#blackholed) lost = true;
         const fate = this.#blackholed ? 'blackholed' : lost ? 'after-loss' : 'forwarded';
         this.#observe({ direction, bytes: chunk.length, fate });
         if (fate !== 'forwarded') return;
-        if (this.#delay > 0) {
+        if (write !== undefined) {
+          write(chunk);
+        } else if (this.#delay > 0) {
           const timer = setTimeout(() => to.write(chunk), this.#delay);
           to.once('close', () => clearTimeout(timer));
         } else {
@@ -107,6 +124,60 @@ export class FaultProxy {
     };
     client.on('close', end);
     upstream.on('close', end);
+  }
+
+  /** Writes whole frames to `to`, applying the armed frame faults of `direction`. */
+  #frameWriter(to: net.Socket, direction: Direction): (chunk: Buffer) => void {
+    const splitter = new FrameSplitter();
+    let held: { bytes: Buffer; timer: NodeJS.Timeout } | undefined;
+    const release = () => {
+      if (!held) return;
+      clearTimeout(held.timer);
+      to.write(held.bytes);
+      held = undefined;
+    };
+    to.once('close', () => {
+      if (held) clearTimeout(held.timer);
+    });
+    return (chunk) => {
+      for (const { bytes, opcode } of splitter.push(chunk)) {
+        const isData = opcode === 1 || opcode === 2;
+        if (!isData) {
+          release();
+          to.write(bytes);
+          continue;
+        }
+        if (held) {
+          to.write(bytes);
+          release();
+          continue;
+        }
+        const fault = this.#frameFaults[direction].shift();
+        if (fault === 'duplicate') {
+          to.write(bytes);
+          to.write(bytes);
+        } else if (fault === 'swap') {
+          held = { bytes, timer: setTimeout(release, swapWait) };
+        } else {
+          to.write(bytes);
+        }
+      }
+    };
+  }
+
+  /**
+   * Arms a fault for the next data frame read in `direction` (on any
+   * connection): `duplicate` writes it twice, `swap` writes it after the data
+   * frame that follows it (or after 50 ms if none follows). Needs `frames: true`.
+   */
+  frameFault(direction: Direction, fault: FrameFault): void {
+    if (!this.#frames) throw new Error('frameFault needs FaultProxy.start(port, { frames: true })');
+    this.#frameFaults[direction].push(fault);
+  }
+
+  /** Sends new connections to another port (the server restarted there). */
+  retarget(port: number): void {
+    this.targetPort = port;
   }
 
   /** Calls `listener` for every chunk read, with its fate; returns an unsubscribe. */
