@@ -158,3 +158,23 @@ describe('session mode: options and data', () => {
     connection.close();
   });
 });
+
+describe('session mode: resync()', () => {
+  it('runs only the user sync on a socket past its handshake: no second hello', async () => {
+    let syncs = 0;
+    const connection = connect({
+      session: true,
+      sync: () => {
+        syncs += 1;
+      },
+    });
+    const socket = await peer.nextSocket();
+    await handshake(socket);
+    await until(() => connection.status.state === 'connected');
+    connection.resync();
+    await until(() => syncs === 2 && connection.status.state === 'connected');
+    connection.send('after');
+    expect(await socket.next()).toEqual({ type: 'data', id: 1, data: 'after' });
+    expect(socket.frames.filter((frame) => frame.type === 'hello')).toHaveLength(1);
+  });
+});

@@ -58,6 +58,8 @@ export class SessionClient {
 
   /** Runs the handshake on a new socket: resolves on `replayed`, rejects when the attempt fails. */
   handshake(socket: WebSocketLike, signal: AbortSignal): Promise<void> {
+    // `resync()` on a socket past its handshake: a second hello would break the protocol.
+    if (this.#phase === 'live' && this.#socket === socket) return Promise.resolve();
     this.#socket = socket;
     this.#phase = 'awaiting-welcome';
     this.#downstream.attach();
