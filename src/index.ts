@@ -4,6 +4,8 @@ export { isFinalState, type Receipt, type ReceiptState } from './client/delivery
 export type { IncomingData } from './client/incoming-data.js';
 export { jsonAck } from './client/json-ack.js';
 export type { ConnectionOptions } from './client/options.js';
+export type { SessionOptions } from './client/session/session-options.js';
+export type { SessionInfo } from './client/session/session-state.js';
 export { formatStatus, type Status, type StatusState, statusOf } from './client/status.js';
 export type { SyncContext } from './client/sync-context.js';
 export { backoff } from './core/backoff.js';

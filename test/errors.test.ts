@@ -11,6 +11,7 @@ import {
   OptionRangeError,
   OptionTypeError,
   OutboxOverflowError,
+  ResyncRequiredError,
   RetriesExhaustedError,
   SyncFailedError,
   UserCallbackError,
@@ -30,6 +31,7 @@ const samples: Record<string, () => Error & { code: LifelineErrorCode }> = {
   SyncFailedError: () => new SyncFailedError('sync failed', true),
   InboundFrameError: () => new InboundFrameError('unreadable ack'),
   UserCallbackError: () => new UserCallbackError('random', 'returned 2'),
+  ResyncRequiredError: () => new ResyncRequiredError('history-trimmed', 'e1', 12),
 };
 
 /** The classes the samples are of, by name. */
@@ -45,6 +47,7 @@ const classes: Record<string, abstract new (...args: never[]) => Error> = {
   SyncFailedError,
   InboundFrameError,
   UserCallbackError,
+  ResyncRequiredError,
 };
 
 const exportedClasses = Object.entries(errors)

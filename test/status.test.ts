@@ -54,6 +54,7 @@ function status(overrides: Partial<Status>): Status {
     lastClose: null,
     queued: 0,
     inFlight: 0,
+    reset: false,
     ...overrides,
   };
 }

@@ -114,6 +114,7 @@ describe('public types', () => {
       lastClose: CloseInfo | null;
       queued: number;
       inFlight: number;
+      reset: boolean;
     }>();
     expectTypeOf(formatStatus).parameters.toEqualTypeOf<
       [status: Status, options?: number | FormatStatusOptions]

@@ -19,6 +19,7 @@ import { callEach } from './listeners.js';
 import type { ResolvedConnectionOptions } from './options.js';
 import { runSync } from './run-sync.js';
 import type { ConnectionRuntime } from './runtime.js';
+import { SessionClient } from './session/session-client.js';
 import { type Status, statusOf } from './status.js';
 import { StatusPublisher } from './status-publisher.js';
 import type { SyncResult } from './sync-context.js';
@@ -43,6 +44,8 @@ export class ConnectionCore implements ConnectionRuntime, DeliveryEvents {
   errorListeners: Set<(error: ConnectionError) => void> | undefined;
   /** The open socket of the current session, from open to the end of the session. */
   session: SocketSession | null = null;
+  /** Session mode's protocol client (null without `session`). */
+  readonly protocol: SessionClient | null;
 
   constructor(options: ResolvedConnectionOptions) {
     this.options = options;
@@ -52,6 +55,16 @@ export class ConnectionCore implements ConnectionRuntime, DeliveryEvents {
     this.delivery = new Delivery(options, this);
     this.inbound = new Inbound(options, this.delivery, this.report);
     this.statuses = new StatusPublisher(this);
+    this.protocol = options.session
+      ? new SessionClient(options.session, {
+          delivery: this.delivery,
+          clock: options.clock,
+          report: this.report,
+          deliver: (data) => this.inbound.hand(data),
+          statusChanged: () => this.statuses.publish(),
+        })
+      : null;
+    if (this.protocol) this.inbound.sessionFrames = this.protocol;
   }
 
   get status(): Status {
@@ -59,6 +72,7 @@ export class ConnectionCore implements ConnectionRuntime, DeliveryEvents {
     return statusOf(this.actor.getSnapshot(), {
       queued: outbox.queuedCount,
       inFlight: outbox.inFlightCount,
+      reset: this.protocol?.state.reset ?? false,
     });
   }
 
@@ -83,7 +97,13 @@ export class ConnectionCore implements ConnectionRuntime, DeliveryEvents {
   }
 
   ended(session: SocketSession): void {
-    if (this.session === session) this.session = null;
+    if (this.session !== session) return;
+    this.session = null;
+    this.protocol?.ended();
+  }
+
+  socketClosed(code: number): void {
+    this.protocol?.closed(code);
   }
 
   closeRequest(): ConnectionContext['closeRequest'] {
@@ -111,8 +131,21 @@ export class ConnectionCore implements ConnectionRuntime, DeliveryEvents {
   }
 
   sync(input: SyncInput, signal: AbortSignal): Promise<SyncResult | undefined> {
-    const { session } = this;
+    const { session, protocol } = this;
     const userSync = this.options.sync;
+    if (protocol && session) {
+      // The protocol's handshake first (hello, welcome, the replay), then the user's sync.
+      return protocol.handshake(session.socket, signal).then(() => {
+        if (!userSync || signal.aborted) return undefined;
+        const parts = {
+          session,
+          inbound: this.inbound,
+          delivery: this.delivery,
+          report: this.report,
+        };
+        return runSync(userSync, input, signal, parts);
+      });
+    }
     if (!userSync || !session) return Promise.resolve(undefined);
     const parts = { session, inbound: this.inbound, delivery: this.delivery, report: this.report };
     return runSync(userSync, input, signal, parts);

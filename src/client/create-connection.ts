@@ -12,6 +12,7 @@ import type { IncomingData } from './incoming-data.js';
 import type { ConnectionOptions } from './options.js';
 import { resolveConnectionOptions } from './resolve-options.js';
 import { attachRuntime, connectionLogic, connectionSystemId } from './runtime.js';
+import type { SessionInfo } from './session/session-state.js';
 import type { Status } from './status.js';
 import type { SubscribeOptions } from './status-publisher.js';
 import { watchNetwork } from './watch-network.js';
@@ -57,6 +58,17 @@ export interface Connection {
   close(code?: number, reason?: string): void;
   /** The running XState actor, for the inspector and advanced use. */
   readonly actor: Actor<ConnectionMachine>;
+  /**
+   * Session mode: the client id, epoch, downstream offset and upstream
+   * `ackedThrough` of the session (never its token); undefined without
+   * `session`.
+   */
+  readonly session: SessionInfo | undefined;
+  /**
+   * Session mode: the app has reloaded its state after a
+   * `ResyncRequiredError`; `status.reset` goes back to false.
+   */
+  acknowledgeReset(): void;
 }
 
 class LifelineConnection implements Connection {
@@ -147,6 +159,14 @@ class LifelineConnection implements Connection {
 
   get status(): Status {
     return this.#core.status;
+  }
+
+  get session(): SessionInfo | undefined {
+    return this.#core.protocol?.info;
+  }
+
+  acknowledgeReset(): void {
+    this.#core.protocol?.acknowledgeReset();
   }
 
   send(data: OutgoingData): Receipt {

@@ -3,6 +3,7 @@ import { type ConnectionError, InboundFrameError } from '../core/errors/index.js
 import type { IncomingData } from './incoming-data.js';
 import { callEach } from './listeners.js';
 import type { ResolvedConnectionOptions } from './options.js';
+import type { FrameReceiver } from './transport-binding.js';
 
 /** What takes the acks that arrive (the connection's delivery). */
 export interface Acknowledger {
@@ -25,6 +26,8 @@ export class Inbound {
   #messageListeners: Set<(data: IncomingData) => void> | undefined;
   /** The sync's listeners while it has any (undefined otherwise). */
   #syncListeners: Set<(data: IncomingData) => void> | undefined;
+  /** Session mode: every frame is the session protocol's, read by the session client. */
+  sessionFrames: FrameReceiver | undefined;
   /** The id of the last inbound message (see the `messageId` option). */
   lastInboundId: string | number | undefined;
 
@@ -46,6 +49,10 @@ export class Inbound {
       if (listeners) callEach(listeners, data);
       return;
     }
+    if (this.sessionFrames) {
+      this.sessionFrames.receive(data);
+      return;
+    }
     const { ack, messageId } = this.#options;
     if (ack) {
       let through: unknown;
@@ -61,6 +68,14 @@ export class Inbound {
         return;
       }
     }
+    if (messageId) this.#rememberId(messageId, data);
+    const listeners = this.#syncListeners ?? this.#messageListeners;
+    if (listeners) callEach(listeners, data);
+  }
+
+  /** A message the session protocol unwrapped: to the sync's listeners while it listens, else the connection's. */
+  hand(data: IncomingData): void {
+    const { messageId } = this.#options;
     if (messageId) this.#rememberId(messageId, data);
     const listeners = this.#syncListeners ?? this.#messageListeners;
     if (listeners) callEach(listeners, data);

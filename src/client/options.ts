@@ -5,6 +5,7 @@ import type { OutboxOptions, ResolvedOutboxOptions } from './delivery/outbox.js'
 import type { OutgoingData } from './delivery/outgoing-data.js';
 import type { IncomingData } from './incoming-data.js';
 import type { HeartbeatTiming } from './liveness.js';
+import type { ResolvedSessionOptions, SessionOptions } from './session/session-options.js';
 import type { SyncContext, SyncResult } from './sync-context.js';
 import type { WebSocketConstructor } from './websocket-like.js';
 
@@ -116,6 +117,14 @@ export interface ConnectionOptions extends ConnectionMachineInput {
    */
   ack?: boolean | AckOptions;
   /**
+   * Session mode: speak the lifeline session protocol (docs/protocol.md) for
+   * exactly-once delivery both ways across drops, with a server such as
+   * `createSessionServer`. Includes acks (leave `ack` out); binary frames
+   * need `binaryType` 'arraybuffer' or 'nodebuffer' (not 'blob').
+   * @default false
+   */
+  session?: boolean | SessionOptions;
+  /**
    * Reads an inbound message's id, remembered as `lastInboundId` for `sync`.
    * @default none
    */
@@ -146,6 +155,7 @@ export interface ResolvedConnectionOptions {
   outbox: ResolvedOutboxOptions;
   maxMessageSize: number;
   ack: Required<AckOptions> | null;
+  session: ResolvedSessionOptions | null;
   messageId: ConnectionOptions['messageId'];
   clock: Clock;
   inspect: ConnectionOptions['inspect'];

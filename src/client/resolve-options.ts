@@ -15,6 +15,8 @@ import type {
   ResolvedConnectionOptions,
   ResolvedHeartbeat,
 } from './options.js';
+import { sessionAck, sessionClassifyClose } from './session/session-close.js';
+import { resolveSessionOptions } from './session/session-options.js';
 import { checkUrl } from './socket-url.js';
 import type { WebSocketConstructor } from './websocket-like.js';
 
@@ -30,6 +32,7 @@ const connectionOptionNames = [
   'outbox',
   'maxMessageSize',
   'ack',
+  'session',
   'messageId',
   'random',
   'inspect',
@@ -135,6 +138,8 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   for (const name of connectionMachineOptionNames) {
     if (name !== 'backoff' && given[name] !== undefined) machineInput[name] = given[name];
   }
+  const session = resolveSessionOptions(given.session, given.ack, given.binaryType);
+  if (session) machineInput.classifyClose = sessionClassifyClose(given.classifyClose);
   const machine = resolveConnectionConfig(machineInput as ConnectionMachineInput);
   const protocols = checkProtocols(given.protocols);
   const binaryType = given.binaryType;
@@ -172,7 +177,8 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
         orInfinity: true,
       },
     ),
-    ack: resolveAck(given.ack),
+    ack: session ? sessionAck : resolveAck(given.ack),
+    session,
     messageId: optionalFunction('messageId', given.messageId),
     clock: machine.clock,
     inspect: resolveInspect(given.inspect),

@@ -26,6 +26,12 @@ export interface Status {
   queued: number;
   /** Messages written and awaiting acknowledgement (ack mode). */
   inFlight: number;
+  /**
+   * Session mode: true from a `ResyncRequiredError` until
+   * `connection.acknowledgeReset()` (the app must reload from its source of
+   * truth). Always false without `session`.
+   */
+  reset: boolean;
 }
 
 type Snapshot = Pick<SnapshotFrom<ConnectionMachine>, 'hasTag' | 'matches' | 'context'>;
@@ -50,7 +56,10 @@ function statusStateOf(snapshot: Snapshot): StatusState {
  * statusOf(createConnectionActor().getSnapshot()).state; // 'connecting'
  * ```
  */
-export function statusOf(snapshot: Snapshot, outbox = { queued: 0, inFlight: 0 }): Status {
+export function statusOf(
+  snapshot: Snapshot,
+  outbox: { queued: number; inFlight: number; reset?: boolean } = { queued: 0, inFlight: 0 },
+): Status {
   const { context } = snapshot;
   // While waiting, the attempt shown is the one being waited for.
   const waiting = snapshot.matches({ disconnected: 'waiting' });
@@ -61,6 +70,7 @@ export function statusOf(snapshot: Snapshot, outbox = { queued: 0, inFlight: 0 }
     lastClose: context.lastClose,
     queued: outbox.queued,
     inFlight: outbox.inFlight,
+    reset: outbox.reset ?? false,
   };
 }
 
@@ -72,6 +82,7 @@ export function sameStatus(a: Status, b: Status, { counts = true } = {}): boolea
     a.retryAt === b.retryAt &&
     a.lastClose?.code === b.lastClose?.code &&
     a.lastClose?.reason === b.lastClose?.reason &&
+    a.reset === b.reset &&
     (!counts || (a.queued === b.queued && a.inFlight === b.inFlight))
   );
 }
@@ -86,6 +97,7 @@ function backlog(status: Status): string {
   const parts = [];
   if (status.queued > 0) parts.push(`${status.queued} queued`);
   if (status.inFlight > 0) parts.push(`${status.inFlight} unacked`);
+  if (status.reset) parts.push('resync required');
   return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }
 
@@ -129,6 +141,7 @@ function secondsUntil(retryAt: number, now: number): string {
  *   lastClose: { code: 1006, reason: 'heartbeat timeout' },
  *   queued: 2,
  *   inFlight: 0,
+ *   reset: false,
  * } as const;
  * formatStatus(status, 0); // '◌ reconnecting in 4 s (attempt 3, 2 queued)'
  * formatStatus(status, { now: 0, showClose: true });

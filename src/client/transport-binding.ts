@@ -28,6 +28,8 @@ export interface TransportBinding {
   opened(session: SocketSession): void;
   /** Takes the inbound frames, handed straight from the socket. */
   readonly inbound: FrameReceiver;
+  /** The open socket closed with `code` (before the DROP it causes). */
+  socketClosed(code: number): void;
   /** The session is over: the socket is detached and closing. */
   ended(session: SocketSession): void;
   /** The close the user asked for, if they did (the machine keeps it in its context). */

@@ -210,6 +210,7 @@ class SocketTransport implements SocketSession, LivenessHost {
     const verdict =
       event.code === 1009 && this.#isSession ? this.#binding.refusedAsTooLarge(this) : undefined;
     this.ledger.end();
+    if (this.#isSession) this.#binding.socketClosed(event.code);
     const error = this.#socketError;
     const tls = tlsFailure(error);
     const violation = protocolViolation(error);

@@ -119,6 +119,7 @@ describe('hostile close reasons: formatStatus shows them without escape sequence
             lastClose: { code, reason },
             queued,
             inFlight: 0,
+            reset: false,
           };
           expectPrintable(formatStatus(status, 0));
         },

@@ -38,4 +38,5 @@ export const errorCodeOf: Record<string, LifelineErrorCode> = {
   SyncFailedError: 'ERR_LIFELINE_SYNC_FAILED',
   InboundFrameError: 'ERR_LIFELINE_INBOUND_FRAME',
   UserCallbackError: 'ERR_LIFELINE_CALLBACK',
+  ResyncRequiredError: 'ERR_LIFELINE_RESYNC_REQUIRED',
 };

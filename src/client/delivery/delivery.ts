@@ -7,6 +7,7 @@ import {
 } from '../../core/errors/index.js';
 import { jsonAck } from '../json-ack.js';
 import type { ResolvedConnectionOptions } from '../options.js';
+import { isBlob } from '../session/session-data.js';
 import type { SocketSession } from '../transport.js';
 import { admitEntry, describeData, stampEntry } from './admission.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
@@ -66,6 +67,14 @@ export class Delivery {
         new MessageTooLargeError(undefined, bytes, `exceeds maxMessageSize ${maxMessageSize}`),
       );
     }
+    if (this.#options.session && isBlob(data)) {
+      return this.#refuse(
+        new InvalidDataError(
+          'a Blob cannot travel in the session envelope (it cannot be read synchronously): ' +
+            'send its bytes (await blob.arrayBuffer())',
+        ),
+      );
+    }
     if (ack?.stamp === jsonAck.stamp && typeof data !== 'string') {
       return this.#refuse(
         new InvalidDataError(
@@ -93,6 +102,29 @@ export class Delivery {
     }
     this.#events.countsChanged();
     return entry.receipt;
+  }
+
+  /** The highest id given so far (0 before the first). */
+  get lastId(): number {
+    return this.#lastId;
+  }
+
+  /**
+   * The server's session is new (another epoch, or a fresh session): every
+   * unacknowledged message goes back to the head of the queue, to be written
+   * again under ids from `next` on, like `refusedAsTooLarge` does.
+   */
+  renumberFrom(next: number): void {
+    const taken = this.outbox.takeInFlightFrom(0);
+    for (const entry of taken) {
+      entry.frame = entry.data;
+      entry.receipt.requeued();
+    }
+    if (taken.length > 0) this.outbox.requeueFirst(taken);
+    this.#lastId = next - 1;
+    this.lastAckedId = next - 1;
+    this.#inFlightOn = null;
+    this.#events.countsChanged();
   }
 
   /** Lets the outbox flow on the session's socket: resends in-flight messages on a new socket, then the queue. */

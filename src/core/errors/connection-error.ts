@@ -10,6 +10,7 @@ import type {
   OutboxOverflowError,
 } from './delivery-errors.js';
 import type { InboundFrameError, UserCallbackError } from './input-errors.js';
+import type { ResyncRequiredError } from './session-errors.js';
 
 /**
  * Every error a connection reports on `onError` (and puts on a receipt): one
@@ -37,4 +38,5 @@ export type ConnectionError =
   | ConnectionClosedError
   | InvalidDataError
   | InboundFrameError
-  | UserCallbackError;
+  | UserCallbackError
+  | ResyncRequiredError;

@@ -13,3 +13,4 @@ export {
   type LifelineErrorOptions,
 } from './lifeline-error.js';
 export { OptionRangeError, OptionTypeError } from './option-errors.js';
+export { type ResyncReason, ResyncRequiredError } from './session-errors.js';

@@ -14,6 +14,7 @@
  * - `ERR_LIFELINE_MESSAGE_TOO_LARGE`: a message too large to send (`MessageTooLargeError`)
  * - `ERR_LIFELINE_RETRIES_EXHAUSTED`: `maxAttempts` attempts failed (`RetriesExhaustedError`)
  * - `ERR_LIFELINE_SYNC_FAILED`: `sync` failed or timed out (`SyncFailedError`)
+ * - `ERR_LIFELINE_RESYNC_REQUIRED`: a session cannot resume exactly (`ResyncRequiredError`)
  */
 export type LifelineErrorCode =
   | 'ERR_LIFELINE_INVALID_OPTION'
@@ -25,7 +26,8 @@ export type LifelineErrorCode =
   | 'ERR_LIFELINE_INVALID_DATA'
   | 'ERR_LIFELINE_MESSAGE_TOO_LARGE'
   | 'ERR_LIFELINE_RETRIES_EXHAUSTED'
-  | 'ERR_LIFELINE_SYNC_FAILED';
+  | 'ERR_LIFELINE_SYNC_FAILED'
+  | 'ERR_LIFELINE_RESYNC_REQUIRED';
 
 /** What a lifeline error may be given besides its code and message. */
 export interface LifelineErrorOptions {
