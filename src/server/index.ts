@@ -1,13 +1,9 @@
 export {
-  binaryHeaderLength,
-  binaryKind,
   type ClientFrame,
   type DownstreamAckFrame,
   type DownstreamDataFrame,
-  decodeBinary,
   decodeClientFrame,
   decodeServerFrame,
-  encodeBinary,
   encodeClientFrame,
   encodeServerFrame,
   type HelloFrame,

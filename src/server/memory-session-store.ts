@@ -109,110 +109,111 @@ function dropWhile(session: Session, drop: (oldest: Kept) => boolean): void {
  * ```
  */
 export function createMemorySessionStore(options: MemorySessionStoreOptions = {}): SessionStore {
-  const bounds = resolveBounds(options);
-  const { now } = bounds;
-  const sessions = new Map<string, Session>();
+  return new MemorySessionStore(resolveBounds(options));
+}
 
-  const sweep = () => {
-    const oldest = now() - bounds.idleTimeout;
-    for (const [clientId, session] of sessions) {
-      if (session.touchedAt <= oldest) sessions.delete(clientId);
+class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, Session>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly bounds: ReturnType<typeof resolveBounds>) {
+    this.timer = setInterval(() => this.sweep(), Math.min(bounds.idleTimeout / 10, 60 * 60 * 1000));
+    this.timer.unref?.();
+  }
+
+  private sweep(): void {
+    const oldest = this.bounds.now() - this.bounds.idleTimeout;
+    for (const [clientId, session] of this.sessions) {
+      if (session.touchedAt <= oldest) this.sessions.delete(clientId);
     }
-  };
-  const timer = setInterval(sweep, Math.min(bounds.idleTimeout / 10, 60 * 60 * 1000));
-  timer.unref?.();
+  }
 
   /** The live session of `clientId`, marked active, its aged messages dropped. */
-  const find = (clientId: string): Session | undefined => {
-    const session = sessions.get(clientId);
+  private find(clientId: string): Session | undefined {
+    const session = this.sessions.get(clientId);
     if (!session) return undefined;
-    const at = now();
-    if (session.touchedAt <= at - bounds.idleTimeout) {
-      sessions.delete(clientId);
+    const at = this.bounds.now();
+    if (session.touchedAt <= at - this.bounds.idleTimeout) {
+      this.sessions.delete(clientId);
       return undefined;
     }
     session.touchedAt = at;
-    dropWhile(session, (oldest) => oldest.at <= at - bounds.maxAge);
+    dropWhile(session, (oldest) => oldest.at <= at - this.bounds.maxAge);
     return session;
-  };
+  }
 
-  const append = (clientId: string, data: SessionData): number | undefined => {
-    const session = find(clientId);
+  async get(clientId: string): Promise<SessionRecord | undefined> {
+    const session = this.find(clientId);
+    return session && recordOf(session);
+  }
+
+  async create(fields: { clientId: string; identity: string; tokenHash: string }) {
+    const session: Session = {
+      ...fields,
+      epoch: randomBytes(12).toString('base64url'),
+      ackedThrough: 0,
+      lastOffset: 0,
+      firstOffset: 1,
+      entries: [],
+      head: 0,
+      bytes: 0,
+      touchedAt: this.bounds.now(),
+    };
+    this.sessions.set(fields.clientId, session);
+    return recordOf(session);
+  }
+
+  async acceptNext(clientId: string, epoch: string, id: number): Promise<AcceptResult> {
+    const session = this.find(clientId);
+    if (!session || session.epoch !== epoch) return { outcome: 'gone', ackedThrough: 0 };
+    const { ackedThrough } = session;
+    if (id <= ackedThrough) return { outcome: 'duplicate', ackedThrough };
+    if (id > ackedThrough + 1) return { outcome: 'gap', ackedThrough };
+    session.ackedThrough = id;
+    return { outcome: 'accepted', ackedThrough: id };
+  }
+
+  async append(clientId: string, data: SessionData): Promise<number | undefined> {
+    const session = this.find(clientId);
     if (!session) return undefined;
     const kept = typeof data === 'string' ? data : new Uint8Array(data);
     const offset = session.lastOffset + 1;
     const bytes = sizeOf(kept);
-    session.entries.push({ offset, data: kept, bytes, at: now() });
+    session.entries.push({ offset, data: kept, bytes, at: this.bounds.now() });
     session.lastOffset = offset;
     session.bytes += bytes;
+    const { maxMessages, maxBytes } = this.bounds;
     dropWhile(
       session,
-      () =>
-        session.entries.length - session.head > bounds.maxMessages ||
-        session.bytes > bounds.maxBytes,
+      () => session.entries.length - session.head > maxMessages || session.bytes > maxBytes,
     );
     return offset;
-  };
+  }
 
-  const acceptNext = (clientId: string, epoch: string, id: number): AcceptResult => {
-    const session = find(clientId);
-    if (!session || session.epoch !== epoch) return { outcome: 'gone', ackedThrough: 0 };
-    if (id <= session.ackedThrough) {
-      return { outcome: 'duplicate', ackedThrough: session.ackedThrough };
-    }
-    if (id > session.ackedThrough + 1)
-      return { outcome: 'gap', ackedThrough: session.ackedThrough };
-    session.ackedThrough = id;
-    return { outcome: 'accepted', ackedThrough: id };
-  };
-
-  const readAfter = (clientId: string, offset: number, limit: number): StreamEntry[] => {
-    const session = find(clientId);
+  async readAfter(clientId: string, offset: number, limit: number): Promise<StreamEntry[]> {
+    const session = this.find(clientId);
     if (!session) return [];
     const from = session.head + Math.max(0, offset + 1 - session.firstOffset);
     return session.entries
       .slice(from, from + limit)
       .map(({ offset: at, data }) => ({ offset: at, data }));
-  };
+  }
 
-  return {
-    get: async (clientId) => {
-      const session = find(clientId);
-      return session && recordOf(session);
-    },
-    create: async ({ clientId, identity, tokenHash }) => {
-      const session: Session = {
-        clientId,
-        identity,
-        tokenHash,
-        epoch: randomBytes(12).toString('base64url'),
-        ackedThrough: 0,
-        lastOffset: 0,
-        firstOffset: 1,
-        entries: [],
-        head: 0,
-        bytes: 0,
-        touchedAt: now(),
-      };
-      sessions.set(clientId, session);
-      return recordOf(session);
-    },
-    acceptNext: async (clientId, epoch, id) => acceptNext(clientId, epoch, id),
-    append: async (clientId, data) => append(clientId, data),
-    readAfter: async (clientId, offset, limit) => readAfter(clientId, offset, limit),
-    acknowledgeOffset: async (clientId, offset) => {
-      const session = find(clientId);
-      if (session) dropWhile(session, (oldest) => oldest.offset <= offset);
-    },
-    touch: async (clientIds) => {
-      for (const clientId of clientIds) find(clientId);
-    },
-    delete: async (clientId) => {
-      sessions.delete(clientId);
-    },
-    close: async () => {
-      clearInterval(timer);
-      sessions.clear();
-    },
-  };
+  async acknowledgeOffset(clientId: string, offset: number): Promise<void> {
+    const session = this.find(clientId);
+    if (session) dropWhile(session, (oldest) => oldest.offset <= offset);
+  }
+
+  async touch(clientIds: readonly string[]): Promise<void> {
+    for (const clientId of clientIds) this.find(clientId);
+  }
+
+  async delete(clientId: string): Promise<void> {
+    this.sessions.delete(clientId);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.sessions.clear();
+  }
 }
