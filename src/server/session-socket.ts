@@ -34,6 +34,14 @@ function foreignVersion(raw: string | Uint8Array): boolean {
   }
 }
 
+/** A close reason cut to the 123 bytes of UTF-8 a close frame holds (`ws` throws past that). */
+function fitReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let cut = reason.slice(0, 120);
+  while (Buffer.byteLength(`${cut}...`) > 123) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}
+
 /** Serves one socket of a session server. */
 export class SessionSocket implements SessionHolder {
   private state: 'hello' | 'handshake' | 'live' | 'closed' = 'hello';
@@ -77,7 +85,7 @@ export class SessionSocket implements SessionHolder {
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.closed();
-    this.ws.close(code, reason);
+    this.ws.close(code, fitReason(reason));
   }
 
   replace(): void {
@@ -153,7 +161,7 @@ export class SessionSocket implements SessionHolder {
 
   private async handshake(hello: HelloFrame): Promise<void> {
     if (this.state !== 'handshake') return;
-    const admitted = await this.guard('get', () =>
+    const admitted = await this.guard('get or create', () =>
       admitHello(this.hub.store, this.identity, hello),
     );
     if (admitted === undefined || this.state !== 'handshake') return;
@@ -210,19 +218,22 @@ export class SessionSocket implements SessionHolder {
     const result = await this.guard('acceptNext', () =>
       this.hub.store.acceptNext(this.clientId, this.epoch, id),
     );
-    if (result === undefined || this.state !== 'live') return;
+    if (result === undefined) return;
+    if (result.outcome === 'accepted') {
+      // Accepted is taken: the handler runs even if the socket closed meanwhile.
+      try {
+        await this.hub.options.onMessage(
+          { clientId: this.clientId, identity: this.identity },
+          frame.data,
+        );
+      } catch (error) {
+        this.hub.report(new SessionHandlerError('onMessage', error));
+      }
+      if (this.state === 'live') this.acks.note(id);
+      return;
+    }
+    if (this.state !== 'live') return;
     switch (result.outcome) {
-      case 'accepted':
-        try {
-          await this.hub.options.onMessage(
-            { clientId: this.clientId, identity: this.identity },
-            frame.data,
-          );
-        } catch (error) {
-          this.hub.report(new SessionHandlerError('onMessage', error));
-        }
-        if (this.state === 'live') this.acks.note(id);
-        return;
       case 'duplicate':
         this.acks.note(result.ackedThrough);
         return;
