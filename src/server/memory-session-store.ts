@@ -22,7 +22,9 @@ export interface MemorySessionStoreOptions {
   maxAge?: number;
   /**
    * A session no call has named for this long (ms) is deleted, checked every
-   * `idleTimeout / 10` by an unref'd timer and on every lookup.
+   * `idleTimeout / 10` (at most hourly) by an unref'd timer and on every
+   * lookup. A session server marks its connected clients active once a
+   * minute, so keep this well above a minute.
    * @default 24 hours
    */
   idleTimeout?: number;

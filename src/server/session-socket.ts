@@ -22,6 +22,9 @@ import { SessionHandlerError, SessionStoreError } from './session-server-errors.
 
 /** Messages read from the store per replay step. */
 const replayBatch = 256;
+/** Frames waiting for their turn (a slow `onMessage`) at which the socket stops reading, and resumes. */
+const pauseAt = 1024;
+const resumeAt = 256;
 
 /** A `v` other than ours in a frame that looks like a hello, even one this version cannot read. */
 function foreignVersion(raw: string | Uint8Array): boolean {
@@ -56,6 +59,8 @@ export class SessionSocket implements SessionHolder {
   private wanted = 0;
   private pumping = false;
   private replaying = false;
+  /** Frames of this socket in the client's queue. */
+  private queued = 0;
 
   constructor(
     private readonly hub: SessionHub,
@@ -132,7 +137,16 @@ export class SessionSocket implements SessionHolder {
       this.close(sessionCloseCodes.protocolViolation, problem);
       return;
     }
-    this.hub.enqueue(this.clientId, () => this.handle(frame));
+    this.queued += 1;
+    if (this.queued === pauseAt) this.ws.pause();
+    this.hub.enqueue(this.clientId, async () => {
+      try {
+        await this.handle(frame);
+      } finally {
+        this.queued -= 1;
+        if (this.queued === resumeAt && this.ws.isPaused) this.ws.resume();
+      }
+    });
   }
 
   private hello(frame: ClientFrame | InvalidFrame, wire: string | Uint8Array): void {

@@ -96,7 +96,10 @@ describe('createSessionServer: the handshake', () => {
 
 describe('createSessionServer: downstream', () => {
   it('replays what was sent while the client was away, in order, then replayed, then live', async () => {
-    const { url, sessions } = await startSessions();
+    const starts: unknown[] = [];
+    const { url, sessions } = await startSessions({
+      onSession: (client, start) => starts.push([client.clientId, start]),
+    });
     const first = await handshake(url, hello('c1'));
     const welcome = first.welcome as Extract<ServerFrame, { type: 'welcome' }>;
     first.client.ws.close();
@@ -125,6 +128,10 @@ describe('createSessionServer: downstream', () => {
     await sessions.send('c1', 'live');
     expect(await resumed.client.next()).toEqual({ type: 'data', offset: 4, data: 'live' });
     expect(sessions.clients()).toEqual([{ clientId: 'c1', identity: '' }]);
+    expect(starts).toEqual([
+      ['c1', { resumed: false, reset: undefined }],
+      ['c1', { resumed: true, reset: undefined }],
+    ]);
   });
 
   it('sends live messages sent during a long replay after it, in offset order, never twice or skipped', async () => {

@@ -178,3 +178,30 @@ describe('createSessionServer: plugs in', () => {
     });
   });
 });
+
+describe('createSessionServer: backpressure', () => {
+  it('stops reading a socket while 1024 of its frames wait for a slow onMessage, and resumes', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let handled = 0;
+    const { url, sessions } = await startSessions({
+      ackEvery: 2000,
+      ackDelay: 10_000,
+      onMessage: async () => {
+        await gate;
+        handled += 1;
+      },
+    });
+    const { client } = await handshake(url, hello('c1'));
+    for (let id = 1; id <= 2000; id += 1) client.send({ type: 'data', id, data: 'x' });
+    const [socket] = sessions.wss.clients;
+    await vi.waitFor(() => expect(socket?.isPaused).toBe(true));
+    expect(handled).toBe(0);
+    release();
+    expect(await client.next()).toEqual({ type: 'ack', id: 2000 });
+    expect(handled).toBe(2000);
+    expect(socket?.isPaused).toBe(false);
+  });
+});
