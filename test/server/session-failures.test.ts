@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   type AcceptResult,
   createMemorySessionStore,
+  decodeClientFrame,
   type SessionServerError,
   type SessionStore,
   sessionCloseCodes,
@@ -77,6 +78,8 @@ describe('createSessionServer: failures', () => {
     const closed = await client.closed;
     expect(closed.code).toBe(sessionCloseCodes.protocolViolation);
     expect(Buffer.byteLength(closed.reason)).toBeLessThanOrEqual(123);
+    const decoded = decodeClientFrame(JSON.stringify({ type: { long: 'x'.repeat(500) } }));
+    expect(decoded.type === 'invalid' && decoded.problem.length).toBeLessThan(80);
     await handshake(url, hello('c1'));
   });
 });
