@@ -115,6 +115,8 @@ export class SessionSocket implements SessionHolder {
     this.state = 'closed';
     clearTimeout(this.helloTimer);
     this.acks.stop();
+    // A paused socket would not read the peer's close frame; what it reads now is ignored.
+    if (this.ws.isPaused) this.ws.resume();
     if (!wasLive) return;
     this.hub.release(this.clientId, this);
     this.hub.store.touch([this.clientId]).catch(() => undefined);
