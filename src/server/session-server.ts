@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -47,8 +48,12 @@ export interface SessionServer {
   handleUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes every socket (1001), the timers, and the store unless it was given. */
   close(): Promise<void>;
-  /** The underlying `ws` server, for advanced use. */
-  readonly wss: WebSocketServer;
+  /**
+   * The underlying `ws` WebSocketServer, for advanced use. Typed as an
+   * EventEmitter so that lifeline-ws/server's types need no `@types/ws`;
+   * with it installed, cast: `sessions.wss as import('ws').WebSocketServer`.
+   */
+  readonly wss: EventEmitter;
 }
 
 type Verify = (info: { req: http.IncomingMessage }, callback: VerifyClientCallback) => void;

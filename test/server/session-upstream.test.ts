@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { WebSocketServer } from 'ws';
 import { createAckBatcher } from '../../src/server/ack-batcher.js';
 import {
   createSessionServer,
@@ -196,7 +197,7 @@ describe('createSessionServer: backpressure', () => {
     });
     const { client } = await handshake(url, hello('c1'));
     for (let id = 1; id <= 2000; id += 1) client.send({ type: 'data', id, data: 'x' });
-    const [socket] = sessions.wss.clients;
+    const [socket] = (sessions.wss as WebSocketServer).clients;
     await vi.waitFor(() => expect(socket?.isPaused).toBe(true));
     expect(handled).toBe(0);
     release();
