@@ -7,23 +7,7 @@ import {
   type SessionStore,
   sessionCloseCodes,
 } from '../../src/server/index.js';
-import { handshake, hello, rawClient, startSessions } from './session-support.js';
-
-/** The memory store, with `acceptNext` replaced. */
-function storeWith(acceptNext: SessionStore['acceptNext']): SessionStore {
-  const store = createMemorySessionStore();
-  return {
-    get: (clientId) => store.get(clientId),
-    create: (session) => store.create(session),
-    acceptNext,
-    append: (clientId, data) => store.append(clientId, data),
-    readAfter: (clientId, offset, limit) => store.readAfter(clientId, offset, limit),
-    acknowledgeOffset: (clientId, offset) => store.acknowledgeOffset(clientId, offset),
-    touch: (clientIds) => store.touch(clientIds),
-    delete: (clientId) => store.delete(clientId),
-    close: () => store.close(),
-  };
-}
+import { handshake, hello, rawClient, startSessions, storeWith } from './session-support.js';
 
 describe('createSessionServer: failures', () => {
   it('closes with 4011 and reports ERR_LIFELINE_STORE_FAILED when the store fails, without the token', async () => {

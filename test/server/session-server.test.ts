@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createMemorySessionStore,
   createSessionServer,
   type ServerFrame,
   sessionCloseCodes,
 } from '../../src/server/index.js';
-import { handshake, hello, rawClient, startSessions } from './session-support.js';
+import { handshake, hello, rawClient, startSessions, storeWith } from './session-support.js';
 
 const dataOffsets = (frames: ServerFrame[]) =>
   frames.map((frame) => (frame.type === 'data' ? frame.offset : frame.type));
@@ -154,6 +154,41 @@ describe('createSessionServer: downstream', () => {
     expect(kinds.at(-1)).toBe('replayed');
     await sessions.send('c1', 'after');
     expect(await client.next()).toEqual({ type: 'data', offset: 701, data: 'after' });
+  });
+
+  it('sends messages appended while a replay read is pending exactly once, before replayed, in order', async () => {
+    const memory = createMemorySessionStore();
+    let reads = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store = {
+      ...storeWith((clientId, epoch, id) => memory.acceptNext(clientId, epoch, id), memory),
+      readAfter: async (clientId: string, offset: number, limit: number) => {
+        const entries = await memory.readAfter(clientId, offset, limit);
+        reads += 1;
+        if (reads === 2) await gate; // the first read is the first socket's (empty) replay
+        return entries;
+      },
+    };
+    const { url, sessions } = await startSessions({ store });
+    const first = await handshake(url, hello('c1'));
+    const { token, epoch } = first.welcome as Extract<ServerFrame, { type: 'welcome' }>;
+    first.client.ws.close();
+    await first.client.closed;
+    for (const text of ['a', 'b', 'c']) await sessions.send('c1', text);
+    const client = await rawClient(url);
+    client.send(hello('c1', { token, epoch }));
+    await vi.waitFor(() => expect(reads).toBe(2));
+    for (const text of ['d', 'e', 'f', 'g', 'h']) await sessions.send('c1', text);
+    release();
+    const frames = await client.take(1 + 8 + 1);
+    expect(dataOffsets(frames)).toEqual(['welcome', 1, 2, 3, 4, 5, 6, 7, 8, 'replayed']);
+    expect(frames.at(-1)).toEqual({ type: 'replayed', offset: 8 });
+    await sessions.send('c1', 'i');
+    expect(await client.next()).toEqual({ type: 'data', offset: 9, data: 'i' });
+    await memory.close();
   });
 
   it('drops acknowledged history, and a client behind the kept history gets reset "history-trimmed"', async () => {

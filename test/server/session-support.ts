@@ -3,6 +3,7 @@ import type net from 'node:net';
 import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import {
+  createMemorySessionStore,
   createSessionServer,
   decodeServerFrame,
   encodeClientFrame,
@@ -10,6 +11,7 @@ import {
   type ServerFrame,
   type SessionServer,
   type SessionServerOptions,
+  type SessionStore,
 } from '../../src/server/index.js';
 import { listenLocally } from '../support/listen-locally.js';
 
@@ -121,4 +123,22 @@ export async function handshake(url: string, greeting: HelloFrame, headers = {})
     if (frame.type === 'replayed') return { client, welcome, replay, replayed: frame };
     replay.push(frame);
   }
+}
+
+/** A store that forwards to `store` (a memory store by default), with `acceptNext` replaced. */
+export function storeWith(
+  acceptNext: SessionStore['acceptNext'],
+  store: SessionStore = createMemorySessionStore(),
+): SessionStore {
+  return {
+    get: (clientId) => store.get(clientId),
+    create: (session) => store.create(session),
+    acceptNext,
+    append: (clientId, data) => store.append(clientId, data),
+    readAfter: (clientId, offset, limit) => store.readAfter(clientId, offset, limit),
+    acknowledgeOffset: (clientId, offset) => store.acknowledgeOffset(clientId, offset),
+    touch: (clientIds) => store.touch(clientIds),
+    delete: (clientId) => store.delete(clientId),
+    close: () => store.close(),
+  };
 }
