@@ -41,7 +41,7 @@ export function decodeClientFrame(raw: string | Uint8Array): ClientFrame | Inval
     return offset instanceof Problem ? invalid(offset.message) : { type: 'ack', offset };
   }
   if (fields.type === 'hello') return readHello(fields);
-  return invalid(`unknown frame type ${JSON.stringify(fields.type)}`);
+  return invalid(`unknown frame type ${shown(fields.type)}`);
 }
 
 /**
@@ -85,7 +85,7 @@ export function decodeServerFrame(raw: string | Uint8Array): ServerFrame | Inval
     case 'welcome':
       return readWelcome(fields);
     default:
-      return invalid(`unknown frame type ${JSON.stringify(fields.type)}`);
+      return invalid(`unknown frame type ${shown(fields.type)}`);
   }
 }
 
@@ -127,7 +127,7 @@ function readWelcome(fields: Fields): ServerFrame | InvalidFrame {
   }
   const reset = fields.reset;
   if (reset !== undefined && !resetReasons.includes(reset as ResetReason)) {
-    return invalid(`welcome: unknown reset ${JSON.stringify(reset)}`);
+    return invalid(`welcome: unknown reset ${shown(reset)}`);
   }
   return {
     type: 'welcome',
@@ -177,6 +177,12 @@ function text(fields: Fields, name: string): string | Problem {
 
 function optionalText(fields: Fields, name: string): string | Problem | undefined {
   return fields[name] === undefined ? undefined : text(fields, name);
+}
+
+/** A peer's value in a problem, cut short: problems end up in close reasons (123 bytes at most). */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
 
 function invalid(problem: string): InvalidFrame {
