@@ -56,3 +56,13 @@ describe('FaultProxy frame faults', () => {
     expect(() => proxy.frameFault('up', 'swap')).toThrow(/frames: true/);
   });
 });
+
+describe('FaultProxy frame faults with a filter', () => {
+  it('waits for a frame the filter accepts, reading masked client frames unmasked', async () => {
+    const { proxy, client, received, until } = await link();
+    proxy.frameFault('up', 'duplicate', (payload) => payload.toString() === 'b');
+    for (const text of ['a', 'b', 'c']) client.send(text);
+    await until(() => received.length >= 4);
+    expect(received).toEqual(['a', 'b', 'b', 'c']);
+  });
+});

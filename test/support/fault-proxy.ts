@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { FrameSplitter } from './frame-splitter.js';
+import { FrameSplitter, payloadOf } from './frame-splitter.js';
 
 interface Pair {
   client: net.Socket;
@@ -24,6 +24,12 @@ export interface ChunkEvent {
 /** A fault on WebSocket frames: a data frame written twice, or two data frames swapped. */
 export type FrameFault = 'duplicate' | 'swap';
 
+interface ArmedFault {
+  fault: FrameFault;
+  /** Which frames it may hit (by unmasked payload); any data frame when absent. */
+  matches: ((payload: Buffer) => boolean) | undefined;
+}
+
 /** How long a swapped frame waits for the frame it is to follow. */
 const swapWait = 50;
 
@@ -46,7 +52,7 @@ export class FaultProxy {
   #refusing = false;
   #delay = 0;
   readonly #observers = new Set<(event: ChunkEvent) => void>();
-  readonly #frameFaults: Record<Direction, FrameFault[]> = { up: [], down: [] };
+  readonly #frameFaults: Record<Direction, ArmedFault[]> = { up: [], down: [] };
   readonly #frames: boolean;
   /** Connections accepted (refused ones included): the client's attempts. */
   accepted = 0;
@@ -152,7 +158,7 @@ export class FaultProxy {
           release();
           continue;
         }
-        const fault = this.#frameFaults[direction].shift();
+        const fault = this.#takeFault(direction, bytes);
         if (fault === 'duplicate') {
           to.write(bytes);
           to.write(bytes);
@@ -167,12 +173,25 @@ export class FaultProxy {
 
   /**
    * Arms a fault for the next data frame read in `direction` (on any
-   * connection): `duplicate` writes it twice, `swap` writes it after the data
-   * frame that follows it (or after 50 ms if none follows). Needs `frames: true`.
+   * connection) that `matches` accepts (by its unmasked payload; any data
+   * frame without it): `duplicate` writes it twice, `swap` writes it after
+   * the data frame that follows it (or after 50 ms if none follows). Needs
+   * `frames: true`.
    */
-  frameFault(direction: Direction, fault: FrameFault): void {
+  frameFault(
+    direction: Direction,
+    fault: FrameFault,
+    matches?: (payload: Buffer) => boolean,
+  ): void {
     if (!this.#frames) throw new Error('frameFault needs FaultProxy.start(port, { frames: true })');
-    this.#frameFaults[direction].push(fault);
+    this.#frameFaults[direction].push({ fault, matches });
+  }
+
+  #takeFault(direction: Direction, frame: Buffer): FrameFault | undefined {
+    const armed = this.#frameFaults[direction][0];
+    if (!armed || (armed.matches && !armed.matches(payloadOf(frame)))) return undefined;
+    this.#frameFaults[direction].shift();
+    return armed.fault;
   }
 
   /** Sends new connections to another port (the server restarted there). */

@@ -1,3 +1,16 @@
+/** A frame's payload, unmasked (a copy when it was masked). */
+export function payloadOf(frame: Buffer): Buffer {
+  const second = frame[1] ?? 0;
+  const masked = (second & 0x80) !== 0;
+  const length = second & 0x7f;
+  const header = length === 126 ? 4 : length === 127 ? 10 : 2;
+  if (!masked) return frame.subarray(header);
+  const mask = frame.subarray(header, header + 4);
+  const payload = Buffer.from(frame.subarray(header + 4));
+  for (let i = 0; i < payload.length; i += 1) payload[i] = (payload[i] ?? 0) ^ (mask[i % 4] ?? 0);
+  return payload;
+}
+
 /**
  * Splits one direction of a WebSocket's TCP stream into its pieces: the HTTP
  * upgrade head first, then whole frames (header, mask and payload as they
