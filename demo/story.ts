@@ -29,7 +29,7 @@ export interface Phase<Stage> {
 function drain<Stage extends ChatStage>(): Phase<Stage> {
   return {
     title: 'quiet drain',
-    why: 'nothing new is sent; the phase ends once every line, both ways, has arrived',
+    why: 'nothing new is sent; the phase ends once every line sent has arrived',
     lasts: 25_000,
     act: (stage) => stage.stopSending(),
     endsWhen: (stage) => stage.allSettled(),
