@@ -1,12 +1,13 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { type Connection, createConnection, isFinalState, type Receipt } from '../src/index.js';
 import type { ClientTimings } from './client-timings.js';
-import { helloSync } from './hello-sync.js';
+
+/** How the client talks to the server: plain frames, the ack envelope, or the session protocol. */
+export type ChatMode = 'plain' | 'ack' | 'session';
 
 export interface ChatClientOptions {
   url: string;
-  ack: boolean;
-  hello: boolean;
+  mode: ChatMode;
   timings: ClientTimings;
   /** An inspection observer, such as the Stately inspector's. */
   inspect?: Observer<InspectionEvent> | undefined;
@@ -22,18 +23,23 @@ export class ChatClient {
   /** The text of every line sent, in order: what the server must end up with. */
   readonly sentLines: string[] = [];
   readonly receipts: Receipt[] = [];
-  /** Frames from the server other than acks (welcomes, echoes ...). */
-  inbound = 0;
+  /** Messages from the server, in the order the app got them. */
+  readonly receivedLines: string[] = [];
+  /**
+   * Of those, the ones delivered while the connection was syncing: in session
+   * mode, the replay of what the server sent while the client was away.
+   */
+  replayed = 0;
+  #replayedUnreported = 0;
   /** The pace of the chat, in ms between lines. */
   readonly sendEvery: number;
   #sender: NodeJS.Timeout | undefined;
 
-  constructor({ url, ack, hello, timings, inspect }: ChatClientOptions) {
+  constructor({ url, mode, timings, inspect }: ChatClientOptions) {
     this.sendEvery = timings.sendEvery;
     this.connection = createConnection({
       url,
-      ack,
-      ...(hello ? { sync: helloSync } : {}),
+      ...(mode === 'session' ? { session: true } : { ack: mode === 'ack' }),
       heartbeat: timings.heartbeat,
       backoff: timings.backoff,
       connectTimeout: timings.connectTimeout,
@@ -43,9 +49,33 @@ export class ChatClient {
       outbox: { maxMessages: 100_000 },
       ...(inspect ? { inspect } : {}),
     });
-    this.connection.onMessage(() => {
-      this.inbound += 1;
+    this.connection.onMessage((data) => {
+      this.receivedLines.push(String(data));
+      if (this.connection.status.state !== 'syncing') return;
+      this.replayed += 1;
+      this.#replayedUnreported += 1;
     });
+  }
+
+  /** Resolves once the app has got every one of `lines` from the server. */
+  receivedAll(lines: readonly string[]): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const got = new Set(this.receivedLines);
+        if (!lines.every((line) => got.has(line))) return;
+        stop();
+        resolve();
+      };
+      const stop = this.connection.onMessage(check);
+      check();
+    });
+  }
+
+  /** Lines replayed since the last call. */
+  takeReplayed(): number {
+    const count = this.#replayedUnreported;
+    this.#replayedUnreported = 0;
+    return count;
   }
 
   /** Starts sending a line every `sendEvery` ms; `send` queues while the socket is down. */

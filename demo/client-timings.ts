@@ -2,6 +2,8 @@
 export interface ClientTimings {
   /** One chat line per this many ms. */
   sendEvery: number;
+  /** One server line per this many ms, from the embedded server to the client. */
+  serverSendEvery: number;
   /** Probe after this long without inbound frames; the black hole is seen `interval + timeout` after its start. */
   heartbeat: { interval: number; timeout: number };
   /** Small delays so that several reconnections fit in a few seconds. */
@@ -18,6 +20,7 @@ export function clientTimings(timeScale: number): ClientTimings {
   const scaled = (ms: number) => Math.round(ms * timeScale);
   return {
     sendEvery: scaled(75),
+    serverSendEvery: scaled(250),
     heartbeat: { interval: scaled(2000), timeout: scaled(1500) },
     backoff: { initialDelay: scaled(250), maxDelay: scaled(2000) },
     connectTimeout: scaled(2500),

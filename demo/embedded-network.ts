@@ -1,18 +1,20 @@
 import { FaultProxy } from '../test/support/fault-proxy.js';
-import { TestServer } from '../test/support/test-server.js';
+import { ChatServer } from './chat-server.js';
 
 /**
- * The demo's own little internet: a server speaking the ack envelope, and a
- * fault-injecting TCP proxy in front of it that the client connects through.
+ * The demo's own little internet: a session server (`createSessionServer`),
+ * and a fault-injecting TCP proxy in front of it that the client connects through.
  */
 export class EmbeddedNetwork {
   private constructor(
-    readonly server: TestServer,
+    readonly server: ChatServer,
     readonly proxy: FaultProxy,
   ) {}
 
-  static async start(): Promise<EmbeddedNetwork> {
-    const server = await TestServer.start();
+  /** `serverSendEvery`: the pace of the server's own lines to the client, in ms. */
+  static async start(serverSendEvery: number): Promise<EmbeddedNetwork> {
+    const server = new ChatServer(serverSendEvery);
+    await server.start();
     const proxy = await FaultProxy.start(server.port);
     return new EmbeddedNetwork(server, proxy);
   }
@@ -29,12 +31,12 @@ export class EmbeddedNetwork {
 
   /** The server crashes: connections destroyed, new ones reset (the proxy's upstream connects fail). */
   async stopServer(): Promise<void> {
-    this.server.crash();
+    await this.server.crash();
   }
 
-  /** The server is back on the same port, with the messages it had (as a real one keeps its database). */
+  /** The server is back on the same port, with its session store (as a real one keeps its database). */
   async startServer(): Promise<void> {
-    this.server.recover();
+    this.server.restart();
   }
 
   /** Traffic vanishes both ways but no connection closes: only a heartbeat notices. */
@@ -47,7 +49,7 @@ export class EmbeddedNetwork {
    * restart) and each new upgrade is accepted, then closed at once (1011).
    */
   flap(on: boolean): void {
-    this.server.admission = on ? { kind: 'flap' } : { kind: 'accept' };
+    this.server.flap(on);
     if (on) this.server.closeClients(1012, 'service restart');
   }
 

@@ -54,21 +54,34 @@ function interruptOnCtrlC(onInterrupt: () => void): { signal: AbortSignal; dispo
 function announce(display: StatusDisplay, options: DemoOptions, network: EmbeddedNetwork | null) {
   if (network) {
     const { server, proxy } = network;
-    display.print(`lifeline demo: server on :${server.port}, fault proxy on :${proxy.port}`);
-    display.print('client → proxy → server, numbered chat lines at a steady pace');
+    display.print(
+      `lifeline demo: session server on :${server.port}, fault proxy on :${proxy.port}`,
+    );
+    display.print('client → proxy → server: numbered chat lines up, numbered server lines down,');
+    display.print('both at a steady pace, over the session protocol (exactly once both ways)');
   } else {
     display.print(`lifeline demo against ${redactUrl(options.url ?? '')} (no scripted faults)`);
-    const on = (flag: boolean) => (flag ? 'on' : 'off');
-    display.print(`ack envelope ${on(options.ack)}, hello sync ${on(options.hello)}`);
+    display.print(
+      `speaking ${options.mode === 'plain' ? 'plain frames' : options.mode === 'ack' ? 'the ack envelope' : 'the session protocol'}`,
+    );
   }
   if (options.timeScale !== 1) display.print(`time scale ${options.timeScale}: a compressed story`);
 }
 
 /** Plays the fault story on the embedded network, or plain traffic against someone else's server. */
 function playStory(client: ChatClient, network: EmbeddedNetwork | null, run: StoryRun) {
+  const server = network?.server;
   const chat: ChatStage = {
-    stopSending: () => client.stopSending(),
-    allSettled: () => client.allSettled(),
+    stopSending: () => {
+      client.stopSending();
+      server?.stopSending();
+    },
+    allSettled: async () => {
+      await client.allSettled();
+      if (!server) return;
+      await server.appended();
+      await client.receivedAll(server.record.sent);
+    },
   };
   if (!network) return runStory(remoteStory(storyLength(faultStory)), chat, run);
   const stage: FaultStage = {
@@ -92,13 +105,9 @@ function measure(
   return {
     sentLines: client.sentLines,
     receiptStates: client.receipts.map((receipt) => receipt.state),
-    server: server
-      ? {
-          received: server.received,
-          resentDropped: server.duplicates,
-          outOfOrder: server.outOfOrder,
-        }
-      : null,
+    server: server ? server.record : null,
+    receivedLines: client.receivedLines,
+    replayed: client.replayed,
     reconnects: timeline.reconnects,
     longestOutageMs: timeline.everConnected ? timeline.longestOutage(runTimeMs) : null,
     runTimeMs,
@@ -109,18 +118,20 @@ async function main(): Promise<number> {
   const options = optionsOrExit();
   const startedAt = Date.now();
   const inspector = options.inspect ? await startInspectorOrExit(options.inspect) : null;
-  const network = options.url === undefined ? await EmbeddedNetwork.start() : null;
+  const timings = clientTimings(options.timeScale);
+  const network =
+    options.url === undefined ? await EmbeddedNetwork.start(timings.serverSendEvery) : null;
   const client = new ChatClient({
     url: options.url ?? network?.url ?? '',
-    ack: options.ack,
-    hello: options.hello,
-    timings: clientTimings(options.timeScale),
+    mode: options.mode,
+    timings,
     inspect: inspector?.inspect,
   });
   let phaseTitle = 'starting';
   const display = new StatusDisplay(process.stdout, startedAt, () => {
     const status = formatStatus(client.connection.status);
-    return `${status}  │ ${phaseTitle} │ sent ${client.sentLines.length}, unsettled ${client.unsettled}`;
+    const counts = `sent ${client.sentLines.length}, unsettled ${client.unsettled}, got ${client.receivedLines.length}`;
+    return `${status}  │ ${phaseTitle} │ ${counts}`;
   });
   announce(display, options, network);
   if (inspector) {
@@ -133,11 +144,17 @@ async function main(): Promise<number> {
 
   const timeline = new ConnectionTimeline(client.connection, startedAt);
   for (const entry of timeline.entries) display.transition(entry);
-  timeline.onEntry((entry) => display.transition(entry));
+  timeline.onEntry((entry) => {
+    display.transition(entry);
+    const replayed = entry.status.state === 'connected' ? client.takeReplayed() : 0;
+    if (replayed > 0)
+      display.note(`↻ ${replayed} server lines replayed: sent while the client was away`);
+  });
   client.connection.onError((error) => display.note(`! ${error.code}: ${error.message}`));
   const ctrlC = interruptOnCtrlC(() => display.note('interrupted: summarising what was measured'));
 
   client.startSending();
+  network?.server.startSending();
   display.startLiveLine();
   await playStory(client, network, {
     timeScale: options.timeScale,
@@ -152,6 +169,7 @@ async function main(): Promise<number> {
       display.note(`${phase.title}: time is up with ${client.unsettled} receipts unsettled`),
   });
   client.stopSending();
+  network?.server.stopSending();
   display.stopLiveLine();
 
   // Measure before closing: close() settles what is left, and closing is not an outage.

@@ -1,11 +1,11 @@
+import type { ChatMode } from './chat-client.js';
+
 /** How the demo was asked to run, from its command line and environment. */
 export interface DemoOptions {
   /** A server to talk to instead of the embedded one; the scripted faults are skipped then. */
   url: string | undefined;
-  /** Wrap messages in lifeline's ack envelope (always on against the embedded server). */
-  ack: boolean;
-  /** Run the `{"hello":..}` handshake as sync (always on against the embedded server). */
-  hello: boolean;
+  /** How the client talks: the session protocol against the embedded server; `--ack`, `--session` or plain with `--url`. */
+  mode: ChatMode;
   /** Multiplies every duration of the story and of the client's timers: 1 is the full ~40 s story. */
   timeScale: number;
   /** Stream the statechart to the Stately inspector: `true` for a local server, or an endpoint. */
@@ -15,13 +15,13 @@ export interface DemoOptions {
 /** The compressed story the test runs: the same phases, five times faster. */
 export const shortTimeScale = 0.2;
 
-export const usage = `usage: npm run demo -- [--short] [--inspect[=ws-url]] [--url ws://host/path [--ack] [--hello]]
+export const usage = `usage: npm run demo -- [--short] [--inspect[=ws-url]] [--url ws://host/path [--ack | --session]]
 
-  (no flags)   embedded server + fault proxy + client, a scripted ~40 s story
+  (no flags)   embedded session server + fault proxy + client, a scripted ~40 s story
   --short      the same story, five times faster (also: LIFELINE_DEMO_SHORT=1)
   --url URL    connect to your own server instead; no scripted faults
   --ack        with --url: the server speaks the ack envelope {"id":n,"data":..} -> {"ack":n}
-  --hello      with --url: sync by sending {"hello":"demo"} and waiting for {"welcome":true,..}
+  --session    with --url: the server speaks the session protocol (createSessionServer)
   --inspect    stream the statechart to the Stately inspector: starts its local server on
                port 8080 and prints the page to open; --inspect=ws://.. streams to a running one`;
 
@@ -32,14 +32,14 @@ export function parseDemoOptions(
 ): DemoOptions {
   let url: string | undefined;
   let ack = false;
-  let hello = false;
+  let session = false;
   let short = env.LIFELINE_DEMO_SHORT === '1';
   let inspect: boolean | string = false;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index];
     if (arg === '--short') short = true;
     else if (arg === '--ack') ack = true;
-    else if (arg === '--hello') hello = true;
+    else if (arg === '--session') session = true;
     else if (arg === '--inspect') inspect = true;
     else if (arg?.startsWith('--inspect=')) {
       inspect = arg.slice('--inspect='.length);
@@ -53,16 +53,11 @@ export function parseDemoOptions(
     } else if (arg?.startsWith('--url=')) url = arg.slice('--url='.length);
     else throw new Error(`unknown argument ${JSON.stringify(arg)}\n\n${usage}`);
   }
-  if (url === undefined && (ack || hello)) {
-    throw new Error(`--ack and --hello only apply with --url\n\n${usage}`);
+  if (url === undefined && (ack || session)) {
+    throw new Error(`--ack and --session only apply with --url\n\n${usage}`);
   }
-  // The embedded server speaks both protocols, so the demo can prove delivery against it.
-  const embedded = url === undefined;
-  return {
-    url,
-    ack: ack || embedded,
-    hello: hello || embedded,
-    timeScale: short ? shortTimeScale : 1,
-    inspect,
-  };
+  if (ack && session) throw new Error(`--ack and --session cannot be used together\n\n${usage}`);
+  // The embedded server speaks the session protocol, so the demo can prove exactly once both ways.
+  const mode: ChatMode = url === undefined || session ? 'session' : ack ? 'ack' : 'plain';
+  return { url, mode, timeScale: short ? shortTimeScale : 1, inspect };
 }

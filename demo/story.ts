@@ -2,8 +2,9 @@ import type { EmbeddedNetwork } from './embedded-network.js';
 
 /** What the client side of a story can do. */
 export interface ChatStage {
+  /** Both sides stop sending (the client, and the embedded server). */
   stopSending(): void;
-  /** Resolves once every message sent so far has a final receipt. */
+  /** Resolves once every message sent so far has a final receipt, and every server line arrived. */
   allSettled(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export interface Phase<Stage> {
 function drain<Stage extends ChatStage>(): Phase<Stage> {
   return {
     title: 'quiet drain',
-    why: 'the client stops sending and waits until every receipt is settled',
+    why: 'nothing new is sent; the phase ends once every line sent has arrived',
     lasts: 25_000,
     act: (stage) => stage.stopSending(),
     endsWhen: (stage) => stage.allSettled(),
@@ -39,12 +40,12 @@ function drain<Stage extends ChatStage>(): Phase<Stage> {
 export const faultStory: readonly Phase<FaultStage>[] = [
   {
     title: 'normal traffic',
-    why: 'chat lines flow and are acknowledged',
+    why: 'chat lines flow up and are acknowledged; server lines flow down',
     lasts: 5000,
   },
   {
     title: 'the network drops',
-    why: 'the proxy cuts every connection; the client backs off and reconnects',
+    why: 'the proxy cuts every connection; the client backs off, reconnects, and gets the server lines it missed',
     lasts: 5000,
     act: (stage) => stage.cutNetwork(),
   },
@@ -56,7 +57,7 @@ export const faultStory: readonly Phase<FaultStage>[] = [
   },
   {
     title: 'the server is back',
-    why: 'same port; the client syncs, then flushes its queue in order',
+    why: 'same port, same session store; the session resumes, then the client flushes its queue in order',
     lasts: 3000,
     act: (stage) => stage.startServer(),
   },
@@ -68,7 +69,7 @@ export const faultStory: readonly Phase<FaultStage>[] = [
   },
   {
     title: 'the black hole lifts',
-    why: 'traffic flows again; the client reconnects and resends what was not acked',
+    why: 'the client reconnects, resends what was not acked, and gets the server lines replayed',
     lasts: 4000,
     act: (stage) => stage.blackhole(false),
   },

@@ -1,9 +1,13 @@
+import http from 'node:http';
+import type net from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseArguments } from '../src/cli/parse-arguments.js';
 import { UsageError } from '../src/cli/usage-error.js';
+import { createSessionServer } from '../src/server/index.js';
 import { runCli } from './support/cli.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { until } from './support/integration.js';
+import { listenLocally } from './support/listen-locally.js';
 import { TestServer } from './support/test-server.js';
 
 /** A server and a fault proxy in front of it, closed when the test ends. */
@@ -15,6 +19,34 @@ async function serverBehindProxy() {
     await server.close();
   });
   return { server, proxy };
+}
+
+/**
+ * A session server (`createSessionServer`) and a fault proxy in front of it,
+ * recording the upstream messages its handler took; closed when the test ends.
+ */
+async function sessionServerBehindProxy() {
+  const server = http.createServer((_request, response) => response.writeHead(426).end());
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const received: string[] = [];
+  const sessions = createSessionServer({
+    server,
+    onMessage: (_client, data) => {
+      received.push(String(data));
+    },
+  });
+  const proxy = await FaultProxy.start(await listenLocally(server));
+  onTestFinished(async () => {
+    await proxy.close();
+    await sessions.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { sessions, proxy, received };
 }
 
 /** Fast reconnects, so a test waits milliseconds, not seconds. */
@@ -36,7 +68,14 @@ describe('lifeline CLI: usage', () => {
     expect(await cli.exited).toBe(0);
     const help = cli.stdout();
     expect(help).toMatch(/^usage: lifeline \[options\] <ws-url>/);
-    for (const flag of ['--ack', '--json', '--heartbeat', '--initial-delay', '--inspect']) {
+    for (const flag of [
+      '--ack',
+      '--session',
+      '--json',
+      '--heartbeat',
+      '--initial-delay',
+      '--inspect',
+    ]) {
       expect(help).toContain(flag);
     }
     for (const code of ['0', '1', '2', '3', '130'])
@@ -95,8 +134,8 @@ describe('lifeline CLI: reading the command line', () => {
 
   it('reads every flag into the options it runs with', () => {
     const args = [
-      '--ack',
       '--json',
+      '--session',
       '--heartbeat=100',
       '--heartbeat-timeout',
       '200',
@@ -122,7 +161,8 @@ describe('lifeline CLI: reading the command line', () => {
     ];
     expect(parseArguments(args)).toEqual({
       url,
-      ack: true,
+      ack: false,
+      session: true,
       json: true,
       heartbeat: { interval: 100, timeout: 200 },
       backoff: { initialDelay: 50, maxDelay: 2000, factor: 1.5, jitter: 'full' },
@@ -138,6 +178,7 @@ describe('lifeline CLI: reading the command line', () => {
     expect(parseArguments([url])).toStrictEqual({
       url,
       ack: false,
+      session: false,
       json: false,
       heartbeat: {},
       backoff: {},
@@ -148,6 +189,7 @@ describe('lifeline CLI: reading the command line', () => {
       inspect: undefined,
     });
     expect(parseArguments(['--no-heartbeat', url])).toMatchObject({ heartbeat: false });
+    expect(parseArguments(['--ack', url])).toMatchObject({ ack: true, session: false });
   });
 
   it('takes the argument after a bare --inspect as the <ws-url>, and --inspect=<ws-url> as the inspector', () => {
@@ -215,6 +257,10 @@ describe('lifeline CLI: reading the command line', () => {
       '--inspect-port goes with --inspect (without a URL)',
     ],
     [['--inspect=', url], '--inspect=<ws-url> needs a ws: or wss: URL, got ""'],
+    [
+      ['--session', '--ack', url],
+      '--session and --ack cannot be used together: the session protocol has its own acks',
+    ],
   ])('names the flag and what it accepts for a bad value, %j', (args, message) => {
     const error = usageErrorOf(args);
     expect(error.message).toBe(message);
@@ -269,6 +315,36 @@ describe('lifeline CLI over a real server and a fault proxy', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.stderr()).toMatch(/4 messages: 4 acked \(exit 0\)/);
     expect(cli.stdout()).toBe('hello from the server\n');
+  });
+
+  it('with --session, replays what the server sent while it was away, once, and exits 0 when all is acked', async () => {
+    const { sessions, proxy, received } = await sessionServerBehindProxy();
+    const cli = runCli(['--session', ...quick, proxy.url]);
+    await cli.waitFor('stderr', /● connected/);
+    cli.type('one', 'two');
+    await until(() => received.length === 2, 5000, 'the first two messages');
+    const [client] = sessions.clients();
+    if (!client) throw new Error('no session client');
+    await sessions.send(client.clientId, 'before the cut');
+    await cli.waitFor('stdout', /^before the cut\n/m);
+
+    proxy.refuse(true);
+    proxy.cut();
+    const mark = cli.stderr().length;
+    await cli.waitFor('stderr', /◌ reconnecting/, 5000, mark);
+    // The client is away: the server appends to its stream all the same.
+    await sessions.send(client.clientId, 'while away 1');
+    await sessions.send(client.clientId, 'while away 2');
+    cli.type('three');
+    proxy.refuse(false);
+    await cli.waitFor('stdout', /^while away 2\n/m, 5000);
+    await until(() => received.length === 3, 5000, 'the queued message');
+
+    cli.end();
+    expect(await cli.exited).toBe(0);
+    expect(received).toEqual(['one', 'two', 'three']);
+    expect(cli.stdout()).toBe('before the cut\nwhile away 1\nwhile away 2\n');
+    expect(cli.stderr()).toMatch(/3 messages: 3 acked \(exit 0\)/);
   });
 
   it('prints status changes as JSON lines with --json', async () => {

@@ -5,6 +5,8 @@ import type { BackoffOptions } from '../core/backoff.js';
 export interface CliOptions {
   url: string;
   ack: boolean;
+  /** Speak the session protocol: exactly once both ways (not with `ack`). */
+  session: boolean;
   json: boolean;
   heartbeat: HeartbeatOptions | false;
   backoff: BackoffOptions;
@@ -13,4 +15,9 @@ export interface CliOptions {
   drainTimeout: number | undefined;
   keepOpen: boolean;
   inspect: { url: string | undefined; port: number | undefined } | undefined;
+}
+
+/** Whether the server acknowledges each message (--ack or --session): delivery is then read from acks. */
+export function acknowledged(options: Pick<CliOptions, 'ack' | 'session'>): boolean {
+  return options.ack || options.session;
 }

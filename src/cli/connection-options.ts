@@ -13,7 +13,8 @@ export function connectionOptionsOf(
     // `ws` even where Node has a global WebSocket (22+): its ping frames keep the heartbeat
     // active against servers that stay quiet; the global one would make it passive.
     WebSocket: WebSocket as unknown as WebSocketConstructor,
-    ack: options.ack,
+    // The session protocol has its own acks: `ack` must then be left out.
+    ...(options.session ? { session: true } : { ack: options.ack }),
     heartbeat: options.heartbeat,
     backoff: options.backoff,
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),

@@ -1,17 +1,17 @@
 import type { Connection } from '../client/create-connection.js';
 import { isFinalState, type Receipt } from '../client/delivery/receipt.js';
-import type { CliOptions } from './cli-options.js';
+import { acknowledged, type CliOptions } from './cli-options.js';
 
 /**
  * After stdin ended: resolves once there is nothing left to wait for. With
- * --ack, every receipt is final (acked, or dropped/rejected). Without, every
+ * --ack or --session, every receipt is final (acked, or dropped/rejected). Without, every
  * message has been written to a live socket: the clean close that follows
  * confirms them. Whether they all made it is read from the receipts after.
  */
 export function drain(
   connection: Connection,
   receipts: readonly Receipt[],
-  options: Pick<CliOptions, 'ack' | 'drainTimeout'>,
+  options: Pick<CliOptions, 'ack' | 'session' | 'drainTimeout'>,
 ): Promise<void> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
@@ -26,7 +26,7 @@ export function drain(
     const check = () => {
       const pending = receipts.filter((receipt) => !isFinalState(receipt.state));
       if (pending.length === 0) return done();
-      if (options.ack) return;
+      if (acknowledged(options)) return;
       const { state, queued } = connection.status;
       if (state === 'connected' && queued === 0) done();
     };

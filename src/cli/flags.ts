@@ -7,6 +7,7 @@ import type { ParseArgsConfig } from 'node:util';
  */
 export const flags = {
   ack: { type: 'boolean' },
+  session: { type: 'boolean' },
   json: { type: 'boolean' },
   heartbeat: { type: 'string' },
   'heartbeat-timeout': { type: 'string' },

@@ -54,11 +54,18 @@ function optionsOf(
   }
   const maxAttempts = number('max-attempts');
   const connectTimeout = number('connect-timeout');
+  const session = values.session === true;
+  if (session && values.ack === true) {
+    throw valueError(
+      '--session and --ack cannot be used together: the session protocol has its own acks',
+    );
+  }
   const inspect = inspectOf(values.inspect === true, inspectUrl, number('inspect-port'));
   return {
     // After the values: `--heartbeat ws://host/` then says the URL is no number, not that it is missing.
     url: urlOf(positionals),
     ack: values.ack === true,
+    session,
     json: values.json === true,
     heartbeat: heartbeatOff ? false : heartbeat,
     backoff,

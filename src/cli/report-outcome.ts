@@ -14,7 +14,7 @@ export async function reportOutcome(
   ack: boolean,
   output: StatusOutput,
 ): Promise<number> {
-  // Without --ack, the clean close under way is what confirms the messages written.
+  // Without acks (--ack, --session), the clean close under way is what confirms the messages written.
   const outcome = await settleAfterClose(receipts, ack ? 0 : 1500);
   const unconfirmed = outcome.filter((state) => !finalOk.has(state)).length;
   const exitCode = code === 0 && unconfirmed > 0 ? 3 : code;

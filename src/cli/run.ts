@@ -2,7 +2,7 @@ import { type Connection, createConnection } from '../client/create-connection.j
 import type { ConnectionError } from '../core/errors/index.js';
 import { printable } from '../core/printable.js';
 import type { RunningInspector } from '../inspect/index.js';
-import type { CliOptions } from './cli-options.js';
+import { acknowledged, type CliOptions } from './cli-options.js';
 import { connectionOptionsOf } from './connection-options.js';
 import { openInspector } from './open-inspector.js';
 import { outputMode } from './output-mode.js';
@@ -52,7 +52,7 @@ export async function run(options: CliOptions): Promise<number> {
   stdin.close();
   connection.close(1000, code === 0 ? 'done' : 'bye');
   await printed();
-  const exitCode = await reportOutcome(receipts, code, options.ack, output);
+  const exitCode = await reportOutcome(receipts, code, acknowledged(options), output);
   inspector?.stop();
   return exitCode;
 }
