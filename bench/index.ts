@@ -9,6 +9,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchmarkHeadlines, headlinesSection } from '../scripts/benchmark-headlines.js';
 import { replaceSection } from '../scripts/generated-section.js';
+import { runBinaryEnvelope } from './binary-envelope.js';
 import { runFlapping } from './flapping.js';
 import { runHalfOpen } from './half-open.js';
 import { runLoss } from './loss.js';
@@ -27,6 +28,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   loss: runLoss,
   flapping: runFlapping,
   'half-open': runHalfOpen,
+  'binary-envelope': runBinaryEnvelope,
 };
 
 const args = process.argv.slice(2);
