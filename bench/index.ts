@@ -14,6 +14,7 @@ import { runFlapping } from './flapping.js';
 import { runHalfOpen } from './half-open.js';
 import { runLoss } from './loss.js';
 import { runOverhead } from './overhead.js';
+import { runReplay } from './replay.js';
 import { goalsTable, textTable, writeReport } from './report.js';
 import { runStormReal } from './storm.js';
 import { runStormSim } from './storm-sim.js';
@@ -28,6 +29,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   loss: runLoss,
   flapping: runFlapping,
   'half-open': runHalfOpen,
+  replay: runReplay,
   'binary-envelope': runBinaryEnvelope,
 };
 
