@@ -123,7 +123,7 @@ export async function runBinaryEnvelope(): Promise<BenchResult> {
     name: 'binary-envelope',
     title: 'Binary envelope',
     method: [
-      'docs/protocol.md sends binary application data as a binary frame: a kind byte and the offset (or id) as 8 bytes, then the bytes unchanged. The alternative it rejects is base64 in the JSON text envelope. Both ways use the library\'s own codec (src/protocol: `encodeServerFrame`, `decodeServerFrame`), in one process, no socket.',
+      "docs/protocol.md sends binary application data as a binary frame: a kind byte and the offset (or id) as 8 bytes, then the bytes unchanged. The alternative it rejects is base64 in the JSON text envelope. Both ways use the library's own codec (src/protocol: `encodeServerFrame`, `decodeServerFrame`), in one process, no socket.",
       `One round trip of a downstream message: binary: encode the frame, decode it, the payload is a view on the frame (no copy); base64: Buffer's base64 of the payload, the JSON text frame, the frame as UTF-8 bytes (what ws writes for a text frame), back to a string, JSON decoding, base64 decoding to bytes. Payloads of ${sizes.map(kib).join(' and ')} of mixed bytes.`,
       `Bytes on the wire are the WebSocket frame's payload (the WebSocket header is the same few bytes either way). Time per encode + decode is the median of ${rounds} rounds of ${roundMs} ms each way, alternating which goes first, after a warm-up; the ratio is per round, base64 over binary.`,
     ],

@@ -13,6 +13,7 @@ import { runBinaryEnvelope } from './binary-envelope.js';
 import { runFlapping } from './flapping.js';
 import { runHalfOpen } from './half-open.js';
 import { runLoss } from './loss.js';
+import { runLossBoth } from './loss-both.js';
 import { runOverhead } from './overhead.js';
 import { runReplay } from './replay.js';
 import { goalsTable, textTable, writeReport } from './report.js';
@@ -27,6 +28,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'storm-sim': runStormSim,
   storm: runStormReal,
   loss: runLoss,
+  'loss-both': runLossBoth,
   flapping: runFlapping,
   'half-open': runHalfOpen,
   replay: runReplay,

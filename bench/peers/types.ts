@@ -18,6 +18,8 @@ export interface BenchClient {
   /** Every loss of an open connection that the library noticed. */
   onClose(listener: () => void): void;
   close(): void;
+  /** Session mode: the client id the server sends to. */
+  readonly clientId?: string;
   /** Library-specific facts worth reporting (lifeline: how its receipts settled). */
   extra?(): string;
 }
@@ -31,6 +33,8 @@ export interface Peer {
   /** The npm package whose version is reported. */
   readonly library: string;
   readonly server: ServerKind;
+  /** Speaks the session protocol: its server is lifeline-ws/server's createSessionServer. */
+  readonly session?: boolean;
   /** Whether it reconnects by itself. */
   readonly reconnects: boolean;
   /** How it was configured, for the page. */
