@@ -21,11 +21,9 @@ const modes = {
     id: 'lifeline-session',
     label: 'lifeline (session)',
     options:
-      "createConnection({ url, session: { clientId } }), every other option default, against lifeline-ws/server's createSessionServer with its defaults",
+      "createConnection({ url, session: true }), every other option default, against lifeline-ws/server's createSessionServer with its defaults",
   },
 } as const;
-
-let sessions = 0;
 
 /** lifeline's createConnection with its defaults; ack mode or session mode on request (the loss and half-open benchmarks ask for them). */
 export function lifelinePeer(mode: LifelineMode = 'plain'): Peer {
@@ -48,7 +46,7 @@ export function lifelinePeer(mode: LifelineMode = 'plain'): Peer {
         // ws, as lifeline loads by default on Node 20, counting its constructions.
         WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
         ...(mode === 'ack' ? { ack: true } : {}),
-        ...(mode === 'session' ? { session: { clientId: `bench-${(sessions += 1)}` } } : {}),
+        ...(mode === 'session' ? { session: true } : {}),
       });
       const settled = new Map<string, number>();
       let open = false;
@@ -85,7 +83,6 @@ export function lifelinePeer(mode: LifelineMode = 'plain'): Peer {
         onOpen: (listener) => opens.add(listener),
         onClose: (listener) => closes.add(listener),
         close: () => connection.close(),
-        ...(mode === 'session' ? { clientId: connection.session?.clientId } : {}),
         extra: () =>
           `receipts: ${[...settled].map(([state, n]) => `${n} ${state}`).join(', ') || 'none settled'}`,
       };

@@ -18,8 +18,6 @@ export interface BenchClient {
   /** Every loss of an open connection that the library noticed. */
   onClose(listener: () => void): void;
   close(): void;
-  /** Session mode: the client id the server sends to. */
-  readonly clientId?: string;
   /** Library-specific facts worth reporting (lifeline: how its receipts settled). */
   extra?(): string;
 }
