@@ -9,10 +9,13 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchmarkHeadlines, headlinesSection } from '../scripts/benchmark-headlines.js';
 import { replaceSection } from '../scripts/generated-section.js';
+import { runBinaryEnvelope } from './binary-envelope.js';
 import { runFlapping } from './flapping.js';
 import { runHalfOpen } from './half-open.js';
 import { runLoss } from './loss.js';
+import { runLossBoth } from './loss-both.js';
 import { runOverhead } from './overhead.js';
+import { runReplay } from './replay.js';
 import { goalsTable, textTable, writeReport } from './report.js';
 import { runStormReal } from './storm.js';
 import { runStormSim } from './storm-sim.js';
@@ -25,8 +28,11 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'storm-sim': runStormSim,
   storm: runStormReal,
   loss: runLoss,
+  'loss-both': runLossBoth,
   flapping: runFlapping,
   'half-open': runHalfOpen,
+  replay: runReplay,
+  'binary-envelope': runBinaryEnvelope,
 };
 
 const args = process.argv.slice(2);

@@ -6,9 +6,9 @@ import { count, ratio } from './support/stats.js';
 import { now, sleep, waitFor } from './support/time.js';
 import type { BenchResult, Goal } from './support/types.js';
 
-const messages = 5000;
-const cutEvery = 250;
-const settleCap = 30_000;
+export const messages = 5000;
+export const cutEvery = 250;
+export const settleCap = 30_000;
 
 const variants: Peer[] = [
   peers.ws,

@@ -19,7 +19,8 @@ import {
   connectionMachine,
   type TransportInput,
 } from '../src/core/machine.js';
-import { payload } from './overhead-shared.js';
+import { sessionConnectors } from './overhead-session.js';
+import { type Connector, type Direct, type Ports, payload } from './overhead-shared.js';
 import { ReconnectingWebSocket } from './peers/reconnecting-websocket.js';
 import {
   type Charges,
@@ -28,23 +29,6 @@ import {
   perUnit,
   takeSnapshot,
 } from './support/heap-snapshot.js';
-
-interface Direct {
-  ready: Promise<void>;
-  send(text: string): void;
-  onMessage(listener: (text: string) => void): void;
-  close(): void;
-}
-
-interface Ports {
-  ws: number;
-  io: number;
-}
-
-type Connector = (
-  ports: Ports,
-  options?: { inspect?: (event: { type: string }) => void },
-) => Direct;
 
 const once = (subscribe: (resolve: () => void) => void) =>
   new Promise<void>((resolve) => subscribe(resolve));
@@ -131,6 +115,7 @@ const connectors: Record<string, Connector> = {
       },
     };
   },
+  ...sessionConnectors,
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -90,7 +90,17 @@ export function goalsTable(goals: Goal[]): Table {
 }
 
 /** The order of the issue, whatever order the benchmarks ran in. */
-const order = ['storm-sim', 'storm', 'loss', 'half-open', 'flapping', 'overhead'];
+const order = [
+  'storm-sim',
+  'storm',
+  'loss',
+  'loss-both',
+  'replay',
+  'half-open',
+  'flapping',
+  'overhead',
+  'binary-envelope',
+];
 
 export async function writeReport(
   results: BenchResult[],
@@ -118,7 +128,8 @@ export async function writeReport(
     `Measured on ${env.date.slice(0, 10)} (${env.date}) in one run of \`npm run bench\` that took ${(totalMs / 1000).toFixed(0)} s, on ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB of memory, ${env.os}, Node ${env.node}; lifeline ${env.lifeline} (commit ${env.commit}). Load average (1, 5, 15 min) at the start: ${load(env.loadAverage)}; at the end: ${load(loadAfter)}.`,
     '',
     'Timing depends on what else the machine was doing: the load averages above say how busy it was. ' +
-      'Every comparison below was measured in this same run, and is given as a ratio to the baseline or the peer measured next to it. Timing figures hold for this machine; the ratios are what carries over. Run it again with `npm run bench`, or one benchmark with `npm run bench -- <name>` (storm-sim, storm, loss, half-open, flapping, overhead).',
+      'Every comparison below was measured in this same run, and is given as a ratio to the baseline or the peer measured next to it. Timing figures hold for this machine; the ratios are what carries over. Run it again with `npm run bench`, or one benchmark with `npm run bench -- <name>` (' +
+      `${order.join(', ')}).`,
     '',
     `## Goals: ${met} of ${goals.length} met`,
     '',

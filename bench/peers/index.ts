@@ -8,8 +8,9 @@ import { wsPeer } from './ws.js';
 export type { BenchClient, Peer, ServerKind } from './types.js';
 export { versionOf } from './ws.js';
 
-export const lifeline = lifelinePeer(false);
-export const lifelineAck = lifelinePeer(true);
+export const lifeline = lifelinePeer('plain');
+export const lifelineAck = lifelinePeer('ack');
+export const lifelineSession = lifelinePeer('session');
 export const reconnectingWebSocket = rwsPeer;
 export const partysocket = partysocketPeer;
 export const socketIo = socketIoPeer;

@@ -3,17 +3,39 @@ import { createConnection } from '../../src/index.js';
 import { CountingWebSocket, registerClient } from './counting-ws.js';
 import { Attempts, type BenchClient, Listeners, type Peer } from './types.js';
 
-/** lifeline's createConnection with its defaults; `ack` turns on ack mode (the loss and half-open benchmarks ask for it). */
-export function lifelinePeer(ack = false): Peer {
+/** How a lifeline peer is set up: defaults, ack mode, or the session protocol. */
+export type LifelineMode = 'plain' | 'ack' | 'session';
+
+const modes = {
+  plain: {
+    id: 'lifeline',
+    label: 'lifeline',
+    options: 'createConnection({ url }), every option default',
+  },
+  ack: {
+    id: 'lifeline-ack',
+    label: 'lifeline (ack mode)',
+    options: 'createConnection({ url, ack: true }), every other option default',
+  },
+  session: {
+    id: 'lifeline-session',
+    label: 'lifeline (session)',
+    options:
+      "createConnection({ url, session: true }), every other option default, against lifeline-ws/server's createSessionServer with its defaults",
+  },
+} as const;
+
+/** lifeline's createConnection with its defaults; ack mode or session mode on request (the loss and half-open benchmarks ask for them). */
+export function lifelinePeer(mode: LifelineMode = 'plain'): Peer {
+  const { id, label, options } = modes[mode];
   return {
-    id: ack ? 'lifeline-ack' : 'lifeline',
-    label: ack ? 'lifeline (ack mode)' : 'lifeline',
+    id,
+    label,
     library: 'lifeline',
     server: 'ws',
+    ...(mode === 'session' ? { session: true } : {}),
     reconnects: true,
-    configuration: ack
-      ? 'createConnection({ url, ack: true }), every other option default'
-      : 'createConnection({ url }), every option default',
+    configuration: options,
     connect(url: string): BenchClient {
       const attempts = new Attempts();
       const opens = new Listeners();
@@ -23,7 +45,8 @@ export function lifelinePeer(ack = false): Peer {
         url: unique,
         // ws, as lifeline loads by default on Node 20, counting its constructions.
         WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
-        ...(ack ? { ack: true } : {}),
+        ...(mode === 'ack' ? { ack: true } : {}),
+        ...(mode === 'session' ? { session: true } : {}),
       });
       const settled = new Map<string, number>();
       let open = false;

@@ -31,6 +31,8 @@ export interface Peer {
   /** The npm package whose version is reported. */
   readonly library: string;
   readonly server: ServerKind;
+  /** Speaks the session protocol: its server is lifeline-ws/server's createSessionServer. */
+  readonly session?: boolean;
   /** Whether it reconnects by itself. */
   readonly reconnects: boolean;
   /** How it was configured, for the page. */
