@@ -53,6 +53,7 @@ export function summaryTable(scenarios: RecordedScenario[]): string {
       }),
       row('drops', (s) => String(s.figures.drops)),
       row('time to detect', (s) => (s.figures.drops === 0 ? '-' : ms(s.figures.detectMs))),
+      row('quiet before the drop', (s) => ms(s.figures.quietBeforeDropMs)),
       row('time to recover', (s) => ms(s.figures.recoverMs)),
       row('worst send-to-ack (upstream)', (s) => ms(s.figures.worstAckMs)),
       row('worst send-to-onMessage (downstream)', (s) => ms(s.figures.downstream.worstMs)),

@@ -65,6 +65,12 @@ export interface Figures extends SequenceFigures {
   drops: number;
   firstClose: string;
   detectMs: number | null;
+  /**
+   * From the last downstream message the client got before it dropped the
+   * socket to the drop: how long the heartbeat heard nothing (at most: acks
+   * and pongs are not recorded). Null without a drop.
+   */
+  quietBeforeDropMs: number | null;
   recoverMs: number | null;
   connections: number;
   timeline: Timeline;
@@ -169,6 +175,8 @@ export function computeFigures(
   downstream: { appended: number; clientErrors: string[] },
 ): Figures {
   const { droppedAt, ...status } = statusFigures(statuses, window);
+  const lastHeard =
+    droppedAt === undefined ? undefined : report.received.findLast(([, , , at]) => at < droppedAt);
   const acks = report.acks.filter((a): a is [number, number] => Array.isArray(a));
   return {
     ...sequenceFigures(
@@ -188,6 +196,8 @@ export function computeFigures(
       .map(([state, count]) => `${state} ${count}`)
       .join(', '),
     ...status,
+    quietBeforeDropMs:
+      droppedAt === undefined || lastHeard === undefined ? null : droppedAt - lastHeard[3],
     connections: log.connections.size,
     worstAckMs: Math.max(0, ...acks.map(([sent, acked]) => acked - sent)),
     ...faultFigures(log, window),
@@ -251,6 +261,7 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
     ['drops seen by the client', String(figures.drops)],
     ['first close', figures.firstClose],
     ['time to detect', figures.drops === 0 ? '- (no drop)' : ms(figures.detectMs)],
+    ['quiet before the drop (since the last downstream message)', ms(figures.quietBeforeDropMs)],
     ['time to recover (connected, outbox drained)', ms(figures.recoverMs)],
     ['server connections', String(figures.connections)],
     ['worst send-to-ack', ms(figures.worstAckMs)],

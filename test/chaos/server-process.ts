@@ -30,6 +30,7 @@
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { WebSocketServer } from 'ws';
+import { decodeClientFrame } from '../../src/protocol/decode-frame.js';
 import { createSessionServer } from '../../src/server/session-server.js';
 import { createLoggedSessionStore } from './logged-session-store.js';
 
@@ -90,17 +91,13 @@ let connections = 0;
   ws.on('ping', () => log(`P ${Date.now()} ${key}`));
   // Runs after the session socket's own listener: what was read, on which connection.
   ws.on('message', (raw, isBinary) => {
-    if (isBinary || ws.readyState !== ws.OPEN) return;
-    const text = String(raw);
-    let frame: { type?: unknown; id?: unknown; data?: unknown };
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (frame.type !== 'data' || typeof frame.id !== 'number') return;
-    const { n, t } = numbered(String(frame.data), 'n');
-    log(`R ${Date.now()} ${frame.id} ${n} ${t} ${Buffer.byteLength(text)} ${key}`);
+    if (ws.readyState !== ws.OPEN) return;
+    const wire = isBinary ? (raw as Buffer) : String(raw);
+    const frame = decodeClientFrame(wire);
+    if (frame.type !== 'data') return;
+    const { n, t } = numbered(frame.data, 'n');
+    const bytes = typeof wire === 'string' ? Buffer.byteLength(wire) : wire.byteLength;
+    log(`R ${Date.now()} ${frame.id} ${n} ${t} ${bytes} ${key}`);
   });
 });
 
