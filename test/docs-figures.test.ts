@@ -65,6 +65,9 @@ describe("docs/reliability.md's chaos figures", () => {
     for (const { figures } of record.scenarios) {
       expect(figures.lost).toBe(0);
       expect(figures.delivered).toBe(figures.sent);
+      expect(figures.downstream.lost).toBe(0);
+      expect(figures.downstream.delivered).toBe(figures.downstream.sent);
+      expect(figures.resyncs).toBe(0);
     }
   });
 

@@ -361,26 +361,28 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     passed.add('black hole 10 s');
   }, 60_000);
 
-  it('slow link, tbf 256 kbit/s for 20 s under more load than it carries, both ways: probes wait behind data, no false timeout, nothing lost', async () => {
-    // During the fault the client sends a 24 kB message every 300 ms, and the server sends one
-    // to the client as often: each way 2.5 times what the link carries, so the backlog in each
-    // socket grows by seconds of queue per second, and each message takes about 0.75 s to cross.
-    // The client then hears nothing for about that long between frames, so a 300 ms quiet
-    // interval sends probes while data is queued ahead of them, and their pongs come back only
-    // after the data queued ahead of them downstream. The timeout (5 s) is far shorter than
-    // that queue grows (the test checks it did): a heartbeat that waited for the pong itself,
-    // or that judged on a timer instead of on what arrives, would drop this live link.
-    // lifeline counts any inbound frame (here each downstream message) as an answer, so it
-    // must keep the socket.
+  it('slow link, tbf 256 kbit/s for 20 s under more load than it carries: probes wait behind data, no false timeout, nothing lost', async () => {
+    // During the fault the client sends a 24 kB message every 300 ms, 2.5 times what the link
+    // carries: the backlog in the client's socket grows by seconds of queue per second, and each
+    // message takes about 0.75 s to cross, so the server's acks come that far apart. The server
+    // sends the client one small message a second meanwhile, so the client hears nothing for
+    // most of a second at a time: a 300 ms quiet interval sends probes while data is queued
+    // ahead of them, and their pongs come back only after that data. The timeout (5 s) is far
+    // shorter than that queue grows (the test checks it did): a heartbeat that waited for the
+    // pong itself, or that judged on a timer instead of on what arrives, would drop this live
+    // link. lifeline counts any inbound frame (the acks, the server's messages) as an answer,
+    // so it must keep the socket. (With the downstream over capacity too, the server's TCP,
+    // losing packets to tbf, went silent for seconds at a time in its retransmission backoff:
+    // that measures TCP's timers, and can silence a live link for longer than the timeout.)
     const slowHeartbeat = { interval: 300, timeout: 5000 };
-    const fault = { every: 300, pad: 24_000, seconds: 20 };
+    const fault = { every: 300, pad: 24_000, seconds: 20, downstreamEvery: 1000 };
     const outcome = await scenario(
       'slow link 20 s',
       async ({ network, client, server }) => {
         network.setRate('256kbit');
         const qdisc = network.clientQdisc();
         client.send({ cmd: 'send', every: fault.every, pad: fault.pad });
-        server.send({ cmd: 'send', every: fault.every, pad: fault.pad });
+        server.send({ cmd: 'send', every: fault.downstreamEvery, pad: 0 });
         const start = Date.now();
         await sleep(fault.seconds * 1000);
         client.send({ cmd: 'send', every: sendEvery, pad: 0 });
@@ -394,7 +396,7 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
             ['fault', `${qdisc.replace(/^qdisc /, '')} on both veth ends, ${fault.seconds} s`],
             [
               'offered load',
-              `${bytes}-byte messages every ${fault.every} ms each way, about ${Math.round((bytes * 8) / fault.every)} kbit/s`,
+              `${bytes}-byte messages every ${fault.every} ms, about ${Math.round((bytes * 8) / fault.every)} kbit/s; downstream one small message every ${fault.downstreamEvery} ms`,
             ],
             ['heartbeat', `${slowHeartbeat.interval}/${slowHeartbeat.timeout} ms`],
           ],
