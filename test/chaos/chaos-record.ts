@@ -46,6 +46,9 @@ export function summaryTable(scenarios: RecordedScenario[]): string {
       row('downstream lost', (s) => String(s.figures.downstream.lost)),
       row('downstream duplicated', (s) => String(s.figures.downstream.duplicated)),
       row('downstream out of order', (s) => String(s.figures.downstream.outOfOrder)),
+      row('downstream appended while away (replayed)', (s) =>
+        String(s.figures.downstream.appendedWhileAway),
+      ),
       row('ResyncRequiredError', (s) => String(s.figures.resyncs)),
       row('read from the abandoned socket', (s) => {
         const { first, resent } = s.figures.lateFromAbandoned;

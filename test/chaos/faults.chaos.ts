@@ -329,6 +329,9 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     });
     expectNothingLost(outcome);
     expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.downstream.appendedWhileAway, 'replayed after the drop').toBeGreaterThan(
+      0,
+    );
     expect(outcome.figures.detectMs).toBeLessThanOrEqual(heartbeatBound);
     expect(outcome.figures.quietBeforeDropMs).toBeLessThanOrEqual(heartbeatBound);
     expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
@@ -349,6 +352,9 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     });
     expectNothingLost(outcome);
     expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.downstream.appendedWhileAway, 'replayed after the drop').toBeGreaterThan(
+      0,
+    );
     expect(outcome.figures.firstClose).toBe('1006 heartbeat timeout');
     // The black hole drops only what the client sends: the server's messages keep arriving
     // until its TCP window of unacknowledged data is full, and the heartbeat counts them. So
@@ -439,8 +445,14 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     });
     expectNothingLost(outcome);
     expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.downstream.appendedWhileAway, 'replayed after the drop').toBeGreaterThan(
+      0,
+    );
     expect(outcome.figures.detectMs).toBeLessThanOrEqual(500);
     expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
+    // The restarted server read the session back from the store, stream and all.
+    expect(outcome.figures.serverStarts).toHaveLength(2);
+    expect(outcome.figures.serverStarts[1]).toBeGreaterThan(0);
     passed.add('server SIGKILL');
   }, 60_000);
 });

@@ -33,7 +33,13 @@ export function sequenceFigures(numbers: number[], first: number, sent: number):
   }
   let lost = 0;
   for (let n = first; n < first + sent; n += 1) if (!unique.has(n)) lost += 1;
-  return { sent, delivered: unique.size, lost, duplicated: numbers.length - unique.size, outOfOrder };
+  return {
+    sent,
+    delivered: unique.size,
+    lost,
+    duplicated: numbers.length - unique.size,
+    outOfOrder,
+  };
 }
 
 /** Downstream: what the client's onMessage got of what the server appended. */
@@ -42,6 +48,11 @@ export interface DownstreamFigures extends SequenceFigures {
   offsetMismatches: number;
   /** Worst time from the server's send to the client's onMessage, over the whole run. */
   worstMs: number;
+  /**
+   * Messages the server appended between the client's drop and its next
+   * `connected`: the client got them in the replay. 0 without a drop.
+   */
+  appendedWhileAway: number;
 }
 
 /** Everything a chaos scenario measured; `sent` ... `outOfOrder` are upstream, at the server's onMessage. */
@@ -72,6 +83,8 @@ export interface Figures extends SequenceFigures {
    */
   quietBeforeDropMs: number | null;
   recoverMs: number | null;
+  /** Per server process that ran, the stream's last offset it read back from the store. */
+  serverStarts: number[];
   connections: number;
   timeline: Timeline;
   timelineText: string;
@@ -105,12 +118,18 @@ function percentile(sorted: number[], p: number): number {
 const drained = (s: StatusMessage) => s.state === 'connected' && s.queued === 0 && s.inFlight === 0;
 
 /** What the client received downstream, against the `sent` messages the server appended. */
-export function downstreamFigures(report: ReportMessage, sent: number): DownstreamFigures {
+export function downstreamFigures(
+  report: ReportMessage,
+  sent: number,
+  appended: ServerLog['appended'],
+  away: { from: number; to: number } | undefined,
+): DownstreamFigures {
   const numbers = report.received.map(([, k]) => k);
   return {
     ...sequenceFigures(numbers, 1, sent),
     offsetMismatches: report.received.filter(([offset, k]) => offset !== k).length,
     worstMs: Math.max(0, ...report.received.map(([, , sentAt, at]) => at - sentAt)),
+    appendedWhileAway: away ? appended.filter((a) => a.at > away.from && a.at < away.to).length : 0,
   };
 }
 
@@ -128,8 +147,10 @@ function statusFigures(statuses: StatusMessage[], window: FaultWindow) {
     if (step.at >= window.start && timeline[i - 1]?.state === 'connected') drops += 1;
   }
   const close = firstLeave?.lastClose;
+  const back = firstLeave && after.find((s) => s.at > firstLeave.at && s.state === 'connected');
   return {
     droppedAt: firstLeave?.at,
+    away: firstLeave && back ? { from: firstLeave.at, to: back.at } : undefined,
     drops,
     firstClose: close ? `${close.code}${close.reason ? ` ${close.reason}` : ''}` : '-',
     detectMs: firstLeave ? firstLeave.at - window.start : null,
@@ -174,7 +195,7 @@ export function computeFigures(
   window: FaultWindow,
   downstream: { appended: number; clientErrors: string[] },
 ): Figures {
-  const { droppedAt, ...status } = statusFigures(statuses, window);
+  const { droppedAt, away, ...status } = statusFigures(statuses, window);
   const lastHeard =
     droppedAt === undefined ? undefined : report.received.findLast(([, , , at]) => at < droppedAt);
   const acks = report.acks.filter((a): a is [number, number] => Array.isArray(a));
@@ -184,7 +205,7 @@ export function computeFigures(
       0,
       report.sent,
     ),
-    downstream: downstreamFigures(report, downstream.appended),
+    downstream: downstreamFigures(report, downstream.appended, log.appended, away),
     resyncs: downstream.clientErrors.filter((code) => code === 'ERR_LIFELINE_RESYNC_REQUIRED')
       .length,
     errors: [...log.errors, ...downstream.clientErrors.map((code) => `client: ${code}`)],
@@ -198,6 +219,7 @@ export function computeFigures(
     ...status,
     quietBeforeDropMs:
       droppedAt === undefined || lastHeard === undefined ? null : droppedAt - lastHeard[3],
+    serverStarts: log.starts,
     connections: log.connections.size,
     worstAckMs: Math.max(0, ...acks.map(([sent, acked]) => acked - sent)),
     ...faultFigures(log, window),
@@ -238,7 +260,7 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
   const rows: [string, string][] = [
     ...window.notes,
     ['upstream: messages sent', String(figures.sent)],
-    ["upstream: delivered to onMessage (unique, in order)", String(figures.delivered)],
+    ['upstream: delivered to onMessage (unique, in order)', String(figures.delivered)],
     ['upstream: lost', String(figures.lost)],
     ['upstream: duplicated', String(figures.duplicated)],
     ['upstream: out of order at onMessage', String(figures.outOfOrder)],
@@ -255,6 +277,7 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
     ['downstream: out of order', String(down.outOfOrder)],
     ['downstream: number not the session offset', String(down.offsetMismatches)],
     ['downstream: worst send-to-onMessage', ms(down.worstMs)],
+    ['downstream: appended while the client was away (replayed)', String(down.appendedWhileAway)],
     ['ResyncRequiredError raised', String(figures.resyncs)],
     ['errors', figures.errors.length === 0 ? 'none' : figures.errors.join('; ')],
     ['receipts', figures.receipts],
@@ -264,6 +287,7 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
     ['quiet before the drop (since the last downstream message)', ms(figures.quietBeforeDropMs)],
     ['time to recover (connected, outbox drained)', ms(figures.recoverMs)],
     ['server connections', String(figures.connections)],
+    ['server processes: last offset read back from the store', figures.serverStarts.join(', ')],
     ['worst send-to-ack', ms(figures.worstAckMs)],
   ];
   if (figures.faultLatency) {

@@ -31,8 +31,8 @@ export interface ServerLog {
   errors: string[];
   /** WebSocket connections accepted: when each opened, by `<server pid>.<number>`. */
   connections: Map<string, number>;
-  /** Server processes that ran. */
-  starts: number;
+  /** Per server process that ran, the stream's last offset it found in the store when it started. */
+  starts: number[];
   /**
    * Ping frames (heartbeat probes) the server read. `behindAtLeast` is a lower
    * bound on how long the ping waited in the stream: the time from the sending
@@ -51,7 +51,7 @@ function emptyLog(): ServerLog {
     appended: [],
     errors: [],
     connections: new Map(),
-    starts: 0,
+    starts: [],
     pings: [],
   };
 }
@@ -84,7 +84,7 @@ export function readServerLog(file: string): ServerLog {
     else if (kind === 'G') log.gaps += 1;
     else if (kind === 'E') log.errors.push(fields.slice(1).join(' '));
     else if (kind === 'C') log.connections.set(`${fields[1]}.${fields[2]}`, numbers[0] ?? 0);
-    else if (kind === 'S') log.starts += 1;
+    else if (kind === 'S') log.starts.push(numbers[2] ?? 0);
   }
   return log;
 }
