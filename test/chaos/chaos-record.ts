@@ -1,6 +1,17 @@
 // What a passing run of the chaos suite records (docs/chaos-figures.json) and
-// the figures section of docs/reliability.md rendered from it.
-import { type Figures, formatTable, ms } from './figures.js';
+// the figures section of docs/reliability.md rendered from it, in Markdown tables.
+import { type Figures, ms } from './figures.js';
+
+/** An aligned text table (Markdown pipes, so it pastes into the docs as is). */
+export function formatTable(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) =>
+    Math.max(3, ...all.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
 
 /** One scenario as docs/chaos-figures.json keeps it. */
 export interface RecordedScenario {

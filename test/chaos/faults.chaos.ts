@@ -21,6 +21,7 @@ import { replaceSection } from '../../scripts/generated-section.js';
 import {
   type ChaosRecord,
   chaosFiguresSection,
+  formatTable,
   type RecordedScenario,
   summaryTable,
 } from './chaos-record.js';
@@ -31,7 +32,6 @@ import {
   type FaultWindow,
   type Figures,
   figureRows,
-  formatTable,
   lastState,
 } from './figures.js';
 import { ChaosNetwork, sweepStaleNamespaces } from './netns.js';
@@ -291,7 +291,7 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
       figures: o.figures,
     }));
     console.log(
-      `\nreal network faults: backoff ${backoff.initialDelay}-${backoff.maxDelay} ms, one message every ${sendEvery} ms\n${summaryTable(scenarios)}\n`,
+      `\nreal network faults: backoff ${backoff.initialDelay}-${backoff.maxDelay} ms, one message every ${sendEvery} ms each way\n${summaryTable(scenarios)}\n`,
     );
     if (passed.size === scenarioCount) recordRun();
   });

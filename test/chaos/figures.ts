@@ -308,17 +308,6 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
   return rows;
 }
 
-/** An aligned text table (Markdown pipes, so it pastes into the docs as is). */
-export function formatTable(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) =>
-    Math.max(3, ...all.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (row: string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
 /** The state the status ends in, for assertions. */
 export function lastState(timeline: Timeline): StatusState | undefined {
   return timeline.at(-1)?.state;

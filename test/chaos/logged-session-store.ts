@@ -96,7 +96,10 @@ export function createLoggedSessionStore(
   };
 
   if (existsSync(file)) {
-    for (const text of readFileSync(file, 'utf8').split('\n')) {
+    const logged = readFileSync(file, 'utf8');
+    // A write cut short leaves a line without its end: end it, so the next change starts afresh.
+    if (logged.length > 0 && !logged.endsWith('\n')) appendFileSync(file, '\n');
+    for (const text of logged.split('\n')) {
       if (!text) continue;
       try {
         apply(JSON.parse(text) as LogLine);
