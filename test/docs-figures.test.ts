@@ -12,7 +12,7 @@ import { benchmarkHeadlines, markdownTables } from '../scripts/benchmark-headlin
 import { readSection, replaceSection } from '../scripts/generated-section.js';
 import { parseSocketUrl } from '../src/client/socket-url.js';
 import { defaultBackoffOptions, nextDelay } from '../src/core/backoff.js';
-import { type ChaosRecord, chaosFiguresSection } from './chaos/figures.js';
+import { type ChaosRecord, chaosFiguresSection } from './chaos/chaos-record.js';
 import { projectRoot } from './support/typecheck.js';
 
 const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
@@ -65,6 +65,9 @@ describe("docs/reliability.md's chaos figures", () => {
     for (const { figures } of record.scenarios) {
       expect(figures.lost).toBe(0);
       expect(figures.delivered).toBe(figures.sent);
+      expect(figures.downstream.lost).toBe(0);
+      expect(figures.downstream.delivered).toBe(figures.downstream.sent);
+      expect(figures.resyncs).toBe(0);
     }
   });
 

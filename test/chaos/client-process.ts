@@ -2,20 +2,22 @@
  * The chaos tests' client, run in its own network namespace:
  * `node --import tsx test/chaos/client-process.ts '<config json>'`.
  *
- * A lifeline connection in ack mode whose `sync` says hello and resumes from
- * the server's `ackedThrough`. On stdout (JSON lines) it reports every status
- * change with its time; on stdin it takes commands:
+ * A lifeline connection in session mode (`session: true`, docs/protocol.md):
+ * exactly once both ways. On stdout (JSON lines) it reports every status
+ * change with its time, and every error (a ResyncRequiredError among them);
+ * it records each downstream message it is given, with the offset the
+ * session was at. On stdin it takes commands:
  *
  *   {"cmd":"send","every":20,"pad":0}   send `{"n":..,"t":<sent at>,"pad":".."}` every `every` ms
  *   {"cmd":"stop"}                       stop sending; answers {"type":"stopped","sent":n}
- *   {"cmd":"report"}                     answers {"type":"report",..}: receipt outcomes and ack times
+ *   {"cmd":"report"}                     answers {"type":"report",..}: receipt outcomes, ack times,
+ *                                        what arrived downstream
  *
  * Exits when stdin closes.
  */
 import WebSocket from 'ws';
 import { createConnection } from '../../src/client/create-connection.js';
 import type { ReceiptState } from '../../src/client/delivery/receipt.js';
-import type { ConnectionOptions } from '../../src/client/options.js';
 import type { Status } from '../../src/client/status.js';
 import type { WebSocketConstructor } from '../../src/client/websocket-like.js';
 
@@ -42,34 +44,20 @@ export interface ReportMessage {
   receipts: Partial<Record<ReceiptState, number>>;
   /** [sent at, acked at] per acknowledged message, by message number. */
   acks: [number, number][];
+  /** Each downstream message given to onMessage, in order: [session offset, k, sent at, received at]. */
+  received: [number, number, number, number][];
+  /** The session as the client sees it now. */
+  session: { clientId: string; epoch: string | undefined; offset: number; ackedThrough: number };
   status: Status;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ClientConfig;
 const emit = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
-const sync: ConnectionOptions['sync'] = ({ send, onMessage, signal }) =>
-  new Promise((resolve, reject) => {
-    const stop = onMessage((data) => {
-      let reply: { welcome?: unknown; ackedThrough?: unknown };
-      try {
-        reply = JSON.parse(String(data));
-      } catch {
-        return;
-      }
-      if (reply.welcome !== true) return;
-      stop();
-      resolve({ ackedThrough: typeof reply.ackedThrough === 'number' ? reply.ackedThrough : 0 });
-    });
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    send(JSON.stringify({ hello: 'chaos' }));
-  });
-
 const connection = createConnection({
   url: config.url,
   WebSocket: WebSocket as unknown as WebSocketConstructor,
-  ack: true,
-  sync,
+  session: true,
   heartbeat: config.heartbeat,
   backoff: config.backoff,
   connectTimeout: config.connectTimeout,
@@ -80,6 +68,21 @@ const connection = createConnection({
 emit({ type: 'status', at: Date.now(), ...connection.status });
 connection.subscribe((status) => emit({ type: 'status', at: Date.now(), ...status }));
 connection.onError((error) => emit({ type: 'error', code: error.code, message: error.message }));
+
+const received: ReportMessage['received'] = [];
+connection.onMessage((data) => {
+  const offset = connection.session?.offset ?? -1;
+  let k = -1;
+  let sentAt = 0;
+  try {
+    const body = JSON.parse(String(data)) as { k?: unknown; t?: unknown };
+    k = typeof body.k === 'number' ? body.k : -1;
+    sentAt = typeof body.t === 'number' ? body.t : 0;
+  } catch {
+    // Not one of the server's numbered messages: recorded with k = -1.
+  }
+  received.push([offset, k, sentAt, Date.now()]);
+});
 
 let sent = 0;
 let sender: NodeJS.Timeout | undefined;
@@ -114,6 +117,8 @@ const commands: Record<string, (command: { every?: number; pad?: number }) => vo
       sent,
       receipts,
       acks,
+      received,
+      session: connection.session ?? { clientId: '', epoch: undefined, offset: 0, ackedThrough: 0 },
       status: connection.status,
     };
     emit(report);

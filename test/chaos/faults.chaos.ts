@@ -1,12 +1,16 @@
 /**
  * Real network faults (`sudo npm run test:chaos`). Each test builds its own
  * network: two namespaces joined by a veth pair, the `ws` server in one and
- * the lifeline client in the other, each a child process. While the client
- * sends a numbered message every 20 ms in ack mode, a fault is applied with
- * `ip` or `tc`; the server logs what it accepted, the client reports its
- * status timeline and receipts, and the test checks that nothing was lost or
- * duplicated and that the timeline is a path the statechart allows. Needs
- * root and iproute2; everything it creates is removed even when it fails.
+ * the lifeline client in the other, each a child process, speaking the
+ * session protocol (`createSessionServer` on a durable test store, a client
+ * with `session: true`). While the client sends a numbered message every
+ * 20 ms and the server sends one to the client every 20 ms, a fault is
+ * applied with `ip` or `tc`; the server logs what its onMessage got, the
+ * client reports its status timeline, receipts and what it got downstream,
+ * and the test checks that each way every message arrived exactly once and
+ * in order, that no resync was needed, and that the timeline is a path the
+ * statechart allows. Needs root and iproute2; everything it creates is
+ * removed even when it fails.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,22 +18,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { replaceSection } from '../../scripts/generated-section.js';
-import type { ChildChannel, ChildMessage } from './child-channel.js';
-import type { ClientConfig, ReportMessage, StatusMessage } from './client-process.js';
 import {
   type ChaosRecord,
   chaosFiguresSection,
+  formatTable,
+  type RecordedScenario,
+  summaryTable,
+} from './chaos-record.js';
+import type { ChildChannel, ChildMessage } from './child-channel.js';
+import type { ClientConfig, ReportMessage, StatusMessage } from './client-process.js';
+import {
   computeFigures,
   type FaultWindow,
   type Figures,
   figureRows,
-  formatTable,
   lastState,
-  type RecordedScenario,
-  readServerLog,
-  summaryTable,
 } from './figures.js';
 import { ChaosNetwork, sweepStaleNamespaces } from './netns.js';
+import { readServerLog } from './server-log.js';
 import { allowedStatusMoves, forbiddenSteps } from './status-moves.js';
 
 // A half-open socket is seen within interval + timeout (about 2 s), well inside the 10 s black
@@ -54,6 +60,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Rig {
   network: ChaosNetwork;
   logFile: string;
+  storeFile: string;
   server: ChildChannel;
   client: ChildChannel;
   startServer(): Promise<ChildChannel>;
@@ -102,12 +109,13 @@ function recordRun(): void {
 
 async function setUp(clientHeartbeat = heartbeat): Promise<Rig> {
   const network = ChaosNetwork.create();
-  const logFile = path.join(network.dir, 'accepted.log');
+  const logFile = path.join(network.dir, 'server.log');
+  const storeFile = path.join(network.dir, 'store.log');
   const startServer = async () => {
     const server = network.spawn(
       network.serverNs,
       serverScript,
-      [network.serverAddress, String(port), logFile],
+      [network.serverAddress, String(port), logFile, storeFile],
       'server',
     );
     await server.waitFor((m) => m.type === 'listening', 15_000, 'listening');
@@ -127,7 +135,7 @@ async function setUp(clientHeartbeat = heartbeat): Promise<Rig> {
     15_000,
     'first connection',
   );
-  return { network, logFile, server, client, startServer };
+  return { network, logFile, storeFile, server, client, startServer };
 }
 
 const isStatus = (m: ChildMessage): m is ChildMessage & StatusMessage => m.type === 'status';
@@ -161,37 +169,63 @@ async function scenario(
   await sleep(1500);
   client.send({ cmd: 'stop' });
   await client.waitFor((m) => m.type === 'stopped', 5000, 'stop');
+  const fromServer = rig.server.messages.length;
+  rig.server.send({ cmd: 'stop' });
+  const { lastOffset } = (await rig.server.waitFor(
+    (m) => m.type === 'stopped',
+    5000,
+    'server stop',
+    fromServer,
+  )) as unknown as { lastOffset: number };
+  const report = await settledReport(client, lastOffset);
 
-  // Every receipt settled and the outbox empty: the run is complete.
-  let report: ReportMessage | undefined;
+  const statuses = client.messages.filter(isStatus);
+  keepArtifacts(name, rig);
+  const clientErrors = client.messages.flatMap((m) => (m.type === 'error' ? [String(m.code)] : []));
+  const figures = computeFigures(statuses, report, readServerLog(rig.logFile), window, {
+    appended: lastOffset,
+    clientErrors,
+  });
+  const outcome = { figures, window, heartbeat: options.heartbeat ?? heartbeat };
+  results.set(name, outcome);
+  console.log(`\n${name}\n${formatTable(['figure', 'value'], figureRows(figures, window))}\n`);
+  return outcome;
+}
+
+/**
+ * Asks the client for its report until every receipt settled, the outbox is
+ * empty and every downstream message through `lastOffset` was processed.
+ */
+async function settledReport(client: ChildChannel, lastOffset: number): Promise<ReportMessage> {
   const deadline = Date.now() + 20_000;
-  while (!report) {
+  for (;;) {
     const from = client.messages.length;
     client.send({ cmd: 'report' });
-    const candidate = (await client.waitFor(
+    const report = (await client.waitFor(
       (m) => m.type === 'report',
       5000,
       'report',
       from,
     )) as unknown as ReportMessage;
-    const settled = Object.values(candidate.receipts).reduce((sum, count) => sum + count, 0);
-    const { state, queued, inFlight } = candidate.status;
-    if (settled === candidate.sent && state === 'connected' && queued === 0 && inFlight === 0) {
-      report = candidate;
-    } else if (Date.now() > deadline) {
-      throw new Error(`the outbox never drained: ${JSON.stringify(candidate.status)}`);
-    } else {
-      await sleep(100);
+    const settled = Object.values(report.receipts).reduce((sum, count) => sum + count, 0);
+    const { state, queued, inFlight } = report.status;
+    if (
+      settled === report.sent &&
+      state === 'connected' &&
+      queued === 0 &&
+      inFlight === 0 &&
+      report.session.offset >= lastOffset
+    ) {
+      return report;
     }
+    if (Date.now() > deadline) {
+      const { status, session } = report;
+      throw new Error(
+        `never settled: ${JSON.stringify({ status, session, lastOffset, settled, sent: report.sent })}`,
+      );
+    }
+    await sleep(100);
   }
-
-  const statuses = client.messages.filter(isStatus);
-  keepArtifacts(name, rig);
-  const figures = computeFigures(statuses, report, readServerLog(rig.logFile), window);
-  const outcome = { figures, window, heartbeat: options.heartbeat ?? heartbeat };
-  results.set(name, outcome);
-  console.log(`\n${name}\n${formatTable(['figure', 'value'], figureRows(figures, window))}\n`);
-  return outcome;
 }
 
 /**
@@ -204,17 +238,30 @@ function keepArtifacts(name: string, rig: Rig): void {
   const slug = name.replace(/[^a-z0-9]+/gi, '-');
   mkdirSync(dir, { recursive: true });
   copyFileSync(rig.logFile, path.join(dir, `${slug}.server.log`));
+  copyFileSync(rig.storeFile, path.join(dir, `${slug}.store.log`));
   const lines = rig.client.messages.map((m) => JSON.stringify(m)).join('\n');
   writeFileSync(path.join(dir, `${slug}.client.jsonl`), `${lines}\n`);
 }
 
-/** What must hold after every fault. */
+/** What must hold after every fault: exactly once and in order, each way. */
 function expectNothingLost({ figures }: Outcome): void {
-  expect(figures.lost, 'lost').toBe(0);
-  expect(figures.duplicated, 'duplicated after de-duplication').toBe(0);
-  expect(figures.outOfOrder, 'out of order').toBe(0);
-  expect(figures.gaps, 'id gaps at the server').toBe(0);
+  expect(
+    figures.resyncs,
+    'ResyncRequiredError raised: the durable store should have made it impossible',
+  ).toBe(0);
+  expect(figures.errors, 'errors (server log, client onError)').toEqual([]);
+  expect(figures.lost, 'upstream lost').toBe(0);
+  expect(figures.duplicated, 'upstream duplicated at onMessage').toBe(0);
+  expect(figures.outOfOrder, 'upstream out of order at onMessage').toBe(0);
   expect(figures.delivered).toBe(figures.sent);
+  expect(figures.gaps, 'id gaps at the server').toBe(0);
+  const down = figures.downstream;
+  expect(down.lost, 'downstream lost').toBe(0);
+  expect(down.duplicated, 'downstream duplicated').toBe(0);
+  expect(down.outOfOrder, 'downstream out of order').toBe(0);
+  expect(down.offsetMismatches, 'downstream number not the session offset').toBe(0);
+  expect(down.delivered).toBe(down.sent);
+  expect(down.sent).toBeGreaterThan(0);
   expect(figures.acked, `receipts: ${figures.receipts}`).toBe(figures.sent);
   expect(figures.sent).toBeGreaterThan(0);
   expect(forbiddenSteps(figures.timeline, allowed), figures.timelineText).toEqual([]);
@@ -244,7 +291,7 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
       figures: o.figures,
     }));
     console.log(
-      `\nreal network faults: backoff ${backoff.initialDelay}-${backoff.maxDelay} ms, one message every ${sendEvery} ms\n${summaryTable(scenarios)}\n`,
+      `\nreal network faults: backoff ${backoff.initialDelay}-${backoff.maxDelay} ms, one message every ${sendEvery} ms each way\n${summaryTable(scenarios)}\n`,
     );
     if (passed.size === scenarioCount) recordRun();
   });
@@ -282,7 +329,11 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     });
     expectNothingLost(outcome);
     expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.downstream.appendedWhileAway, 'replayed after the drop').toBeGreaterThan(
+      0,
+    );
     expect(outcome.figures.detectMs).toBeLessThanOrEqual(heartbeatBound);
+    expect(outcome.figures.quietBeforeDropMs).toBeLessThanOrEqual(heartbeatBound);
     expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
     passed.add('link down 3 s');
   }, 60_000);
@@ -301,8 +352,17 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     });
     expectNothingLost(outcome);
     expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.downstream.appendedWhileAway, 'replayed after the drop').toBeGreaterThan(
+      0,
+    );
     expect(outcome.figures.firstClose).toBe('1006 heartbeat timeout');
-    expect(outcome.figures.detectMs).toBeLessThanOrEqual(heartbeatBound);
+    // The black hole drops only what the client sends: the server's messages keep arriving
+    // until its TCP window of unacknowledged data is full, and the heartbeat counts them. So
+    // the socket is judged dead interval + timeout after the last of them, not after the
+    // fault's start; still well inside the black hole.
+    expect(outcome.figures.quietBeforeDropMs).toBeLessThanOrEqual(heartbeatBound);
+    const { start, end } = outcome.window;
+    expect(outcome.figures.detectMs).toBeLessThan(end - start);
     expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
     passed.add('black hole 10 s');
   }, 60_000);
@@ -310,23 +370,29 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
   it('slow link, tbf 256 kbit/s for 20 s under more load than it carries: probes wait behind data, no false timeout, nothing lost', async () => {
     // During the fault the client sends a 24 kB message every 300 ms, 2.5 times what the link
     // carries: the backlog in the client's socket grows by seconds of queue per second, and each
-    // message takes about 0.75 s to cross, so the server's acks come that far apart. A 300 ms
-    // quiet interval therefore sends probes while data is queued ahead of them, and their pongs
-    // come back only after that data. The timeout (5 s) is far shorter than that queue grows
-    // (the test checks it did): a heartbeat that waited for the pong itself, or that judged on a
-    // timer instead of on what arrives, would drop this live link. lifeline counts any inbound
-    // frame (here the acks) as an answer, so it must keep the socket.
+    // message takes about 0.75 s to cross, so the server's acks come that far apart. The server
+    // sends the client one small message a second meanwhile, so the client hears nothing for
+    // most of a second at a time: a 300 ms quiet interval sends probes while data is queued
+    // ahead of them, and their pongs come back only after that data. The timeout (5 s) is far
+    // shorter than that queue grows (the test checks it did): a heartbeat that waited for the
+    // pong itself, or that judged on a timer instead of on what arrives, would drop this live
+    // link. lifeline counts any inbound frame (the acks, the server's messages) as an answer,
+    // so it must keep the socket. (With the downstream over capacity too, the server's TCP,
+    // losing packets to tbf, went silent for seconds at a time in its retransmission backoff:
+    // that measures TCP's timers, and can silence a live link for longer than the timeout.)
     const slowHeartbeat = { interval: 300, timeout: 5000 };
-    const fault = { every: 300, pad: 24_000, seconds: 20 };
+    const fault = { every: 300, pad: 24_000, seconds: 20, downstreamEvery: 1000 };
     const outcome = await scenario(
       'slow link 20 s',
-      async ({ network, client }) => {
+      async ({ network, client, server }) => {
         network.setRate('256kbit');
         const qdisc = network.clientQdisc();
         client.send({ cmd: 'send', every: fault.every, pad: fault.pad });
+        server.send({ cmd: 'send', every: fault.downstreamEvery, pad: 0 });
         const start = Date.now();
         await sleep(fault.seconds * 1000);
         client.send({ cmd: 'send', every: sendEvery, pad: 0 });
+        server.send({ cmd: 'send', every: sendEvery, pad: 0 });
         network.setRate(null);
         const bytes = fault.pad + 40;
         return {
@@ -336,7 +402,7 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
             ['fault', `${qdisc.replace(/^qdisc /, '')} on both veth ends, ${fault.seconds} s`],
             [
               'offered load',
-              `${bytes}-byte messages every ${fault.every} ms, about ${Math.round((bytes * 8) / fault.every)} kbit/s`,
+              `${bytes}-byte messages every ${fault.every} ms, about ${Math.round((bytes * 8) / fault.every)} kbit/s; downstream one small message every ${fault.downstreamEvery} ms`,
             ],
             ['heartbeat', `${slowHeartbeat.interval}/${slowHeartbeat.timeout} ms`],
           ],
@@ -379,8 +445,14 @@ describe('real network faults (two namespaces, a veth pair, child processes)', (
     });
     expectNothingLost(outcome);
     expect(outcome.figures.drops).toBe(1);
+    expect(outcome.figures.downstream.appendedWhileAway, 'replayed after the drop').toBeGreaterThan(
+      0,
+    );
     expect(outcome.figures.detectMs).toBeLessThanOrEqual(500);
     expect(outcome.figures.recoverMs).toBeLessThanOrEqual(recoveryBound);
+    // The restarted server read the session back from the store, stream and all.
+    expect(outcome.figures.serverStarts).toHaveLength(2);
+    expect(outcome.figures.serverStarts[1]).toBeGreaterThan(0);
     passed.add('server SIGKILL');
   }, 60_000);
 });

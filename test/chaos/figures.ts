@@ -1,77 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { StatusState } from '../../src/client/status.js';
 import type { ReportMessage, StatusMessage } from './client-process.js';
+import type { ServerLog } from './server-log.js';
 import type { Timeline } from './status-moves.js';
-
-/** One message the server accepted, from its log. */
-export interface Accepted {
-  at: number;
-  id: number;
-  n: number;
-  sentAt: number;
-  bytes: number;
-  /** The connection it came on: `<server pid>.<number>`. */
-  connection: string;
-}
-
-/** What the server log (both processes, when one was killed and restarted) says. */
-export interface ServerLog {
-  accepted: Accepted[];
-  /** Resends of ids already accepted, dropped by the server's de-duplication. */
-  dropped: { at: number; id: number; connection: string }[];
-  /** Ids accepted where a lower one was due. */
-  gaps: number;
-  /** WebSocket connections accepted: when each opened, by `<server pid>.<number>`. */
-  connections: Map<string, number>;
-  /** Server processes that ran. */
-  starts: number;
-  /**
-   * Ping frames (heartbeat probes) the server read. `behindAtLeast` is a lower
-   * bound on how long the ping waited in the stream: the time from the sending
-   * of the next message on that connection (written after the ping) to the
-   * ping's arrival; null when no message followed it.
-   */
-  pings: { at: number; connection: string; behindAtLeast: number | null }[];
-}
-
-export function readServerLog(file: string): ServerLog {
-  const log: ServerLog = {
-    accepted: [],
-    dropped: [],
-    gaps: 0,
-    connections: new Map(),
-    starts: 0,
-    pings: [],
-  };
-  /** Pings per connection still waiting for the message that followed them. */
-  const unfollowed = new Map<string, ServerLog['pings']>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const [kind, ...fields] = line.split(' ');
-    const numbers = fields.map(Number);
-    if (kind === 'A') {
-      const [at = 0, id = 0, n = 0, sentAt = 0, bytes = 0] = numbers;
-      const connection = fields[5] ?? '';
-      log.accepted.push({ at, id, n, sentAt, bytes, connection });
-      for (const ping of unfollowed.get(connection) ?? []) ping.behindAtLeast = ping.at - sentAt;
-      unfollowed.delete(connection);
-    } else if (kind === 'P') {
-      const connection = fields[1] ?? '';
-      const ping: ServerLog['pings'][number] = {
-        at: numbers[0] ?? 0,
-        connection,
-        behindAtLeast: null,
-      };
-      log.pings.push(ping);
-      unfollowed.set(connection, [...(unfollowed.get(connection) ?? []), ping]);
-    } else if (kind === 'D') {
-      const [at = 0, id = 0] = numbers;
-      log.dropped.push({ at, id, connection: fields[2] ?? '' });
-    } else if (kind === 'G') log.gaps += 1;
-    else if (kind === 'C') log.connections.set(`${fields[1]}.${fields[2]}`, numbers[0] ?? 0);
-    else if (kind === 'S') log.starts += 1;
-  }
-  return log;
-}
 
 /** The fault's window on the wall clock: in effect from `start` to `end`. */
 export interface FaultWindow {
@@ -81,35 +11,88 @@ export interface FaultWindow {
   notes: [string, string][];
 }
 
-/** Everything a chaos scenario measured. */
-export interface Figures {
+/**
+ * How a numbered sequence arrived: `delivered` distinct numbers of the
+ * expected ones, `lost` expected and never seen, `duplicated` seen more than
+ * once, `outOfOrder` steps that were not "the previous number + 1".
+ */
+export interface SequenceFigures {
   sent: number;
   delivered: number;
   lost: number;
   duplicated: number;
   outOfOrder: number;
+}
+
+/** Checks `numbers` against first, first + 1, ... `sent` of them, in order, once each. */
+export function sequenceFigures(numbers: number[], first: number, sent: number): SequenceFigures {
+  const unique = new Set(numbers);
+  let outOfOrder = numbers.length > 0 && numbers[0] !== first ? 1 : 0;
+  for (let i = 1; i < numbers.length; i += 1) {
+    if ((numbers[i] as number) !== (numbers[i - 1] as number) + 1) outOfOrder += 1;
+  }
+  let lost = 0;
+  for (let n = first; n < first + sent; n += 1) if (!unique.has(n)) lost += 1;
+  return {
+    sent,
+    delivered: unique.size,
+    lost,
+    duplicated: numbers.length - unique.size,
+    outOfOrder,
+  };
+}
+
+/** Downstream: what the client's onMessage got of what the server appended. */
+export interface DownstreamFigures extends SequenceFigures {
+  /** Messages whose number was not the session offset the client was at. */
+  offsetMismatches: number;
+  /** Worst time from the server's send to the client's onMessage, over the whole run. */
+  worstMs: number;
+  /**
+   * Messages the server appended between the client's drop and its next
+   * `connected`: the client got them in the replay. 0 without a drop.
+   */
+  appendedWhileAway: number;
+}
+
+/** Everything a chaos scenario measured; `sent` ... `outOfOrder` are upstream, at the server's onMessage. */
+export interface Figures extends SequenceFigures {
+  downstream: DownstreamFigures;
+  /** ResyncRequiredErrors the client raised (none may occur: the store is durable). */
+  resyncs: number;
+  /** Failures the server logged (store, handler, send), and errors the client raised. */
+  errors: string[];
+  /** Upstream ids the server's store refused as resends. */
   resendsDropped: number;
   /**
-   * Frames the server read, after the client had given a socket up, on that
-   * socket: the kernel still delivering what was written to it (accepted /
-   * dropped as resends).
+   * Data frames the server read, after the client had given a socket up, on
+   * that socket: the kernel still delivering what was written to it (first
+   * copies / copies of numbers read before).
    */
-  lateFromAbandoned: { accepted: number; dropped: number };
+  lateFromAbandoned: { first: number; resent: number };
   gaps: number;
   acked: number;
   receipts: string;
   drops: number;
   firstClose: string;
   detectMs: number | null;
+  /**
+   * From the last downstream message the client got before it dropped the
+   * socket to the drop: how long the heartbeat heard nothing (at most: acks
+   * and pongs are not recorded). Null without a drop.
+   */
+  quietBeforeDropMs: number | null;
   recoverMs: number | null;
+  /** Per server process that ran, the stream's last offset it read back from the store. */
+  serverStarts: number[];
   connections: number;
   timeline: Timeline;
   timelineText: string;
   /** Worst time from send to ack, over the whole run. */
   worstAckMs: number;
-  /** Sent-to-arrival (one way) during the fault: p50, p95, max. */
+  /** Sent-to-onMessage (one way, upstream) during the fault: p50, p95, max. */
   faultLatency: { p50: number; p95: number; max: number } | null;
-  /** Bytes per second arriving at the server during the fault. */
+  /** Bytes per second of upstream data frames arriving at the server during the fault. */
   faultThroughput: number | null;
   /** Heartbeat probes (pings) the server read during the fault. */
   faultProbes: number;
@@ -134,22 +117,24 @@ function percentile(sorted: number[], p: number): number {
 
 const drained = (s: StatusMessage) => s.state === 'connected' && s.queued === 0 && s.inFlight === 0;
 
-export function computeFigures(
-  statuses: StatusMessage[],
+/** What the client received downstream, against the `sent` messages the server appended. */
+export function downstreamFigures(
   report: ReportMessage,
-  log: ServerLog,
-  window: FaultWindow,
-): Figures {
-  const numbers = log.accepted.map((a) => a.n);
-  const unique = new Set(numbers);
-  let outOfOrder = 0;
-  for (let i = 1; i < numbers.length; i += 1) {
-    if ((numbers[i] as number) !== (numbers[i - 1] as number) + 1) outOfOrder += 1;
-  }
-  if (numbers.length > 0 && numbers[0] !== 0) outOfOrder += 1;
-  let lost = 0;
-  for (let n = 0; n < report.sent; n += 1) if (!unique.has(n)) lost += 1;
+  sent: number,
+  appended: ServerLog['appended'],
+  away: { from: number; to: number } | undefined,
+): DownstreamFigures {
+  const numbers = report.received.map(([, k]) => k);
+  return {
+    ...sequenceFigures(numbers, 1, sent),
+    offsetMismatches: report.received.filter(([offset, k]) => offset !== k).length,
+    worstMs: Math.max(0, ...report.received.map(([, , sentAt, at]) => at - sentAt)),
+    appendedWhileAway: away ? appended.filter((a) => a.at > away.from && a.at < away.to).length : 0,
+  };
+}
 
+/** The status moves after the fault: drops, time to detect and to recover, the first close. */
+function statusFigures(statuses: StatusMessage[], window: FaultWindow) {
   const timeline = collapse(statuses);
   const after = statuses.filter((s) => s.at >= window.start);
   const firstLeave = after.find((s) => s.state !== 'connected');
@@ -162,37 +147,28 @@ export function computeFigures(
     if (step.at >= window.start && timeline[i - 1]?.state === 'connected') drops += 1;
   }
   const close = firstLeave?.lastClose;
-
-  const acks = report.acks.filter((a): a is [number, number] => Array.isArray(a));
-  const worstAckMs = Math.max(0, ...acks.map(([sent, acked]) => acked - sent));
-  const during = log.accepted.filter((a) => a.sentAt >= window.start && a.sentAt <= window.end);
-  const latencies = during.map((a) => a.at - a.sentAt).sort((a, b) => a - b);
-  const arrived = log.accepted.filter((a) => a.at >= window.start && a.at <= window.end);
-  const seconds = (window.end - window.start) / 1000;
-  const probes = log.pings.filter((p) => p.at >= window.start && p.at <= window.end);
-  const probeWaits = probes.flatMap((p) => (p.behindAtLeast === null ? [] : [p.behindAtLeast]));
-
+  const back = firstLeave && after.find((s) => s.at > firstLeave.at && s.state === 'connected');
   return {
-    sent: report.sent,
-    delivered: unique.size,
-    lost,
-    duplicated: numbers.length - unique.size,
-    outOfOrder,
-    resendsDropped: log.dropped.length,
-    lateFromAbandoned: lateFrom(log, window.start, firstLeave?.at),
-    gaps: log.gaps,
-    acked: report.receipts.acked ?? 0,
-    receipts: Object.entries(report.receipts)
-      .map(([state, count]) => `${state} ${count}`)
-      .join(', '),
+    droppedAt: firstLeave?.at,
+    away: firstLeave && back ? { from: firstLeave.at, to: back.at } : undefined,
     drops,
     firstClose: close ? `${close.code}${close.reason ? ` ${close.reason}` : ''}` : '-',
     detectMs: firstLeave ? firstLeave.at - window.start : null,
     recoverMs: recovered ? recovered.at - window.end : null,
-    connections: log.connections.size,
     timeline,
     timelineText: describeTimeline(timeline, window.start),
-    worstAckMs,
+  };
+}
+
+/** Upstream timing during the fault: latency to onMessage, throughput, probes. */
+function faultFigures(log: ServerLog, window: FaultWindow) {
+  const during = log.accepted.filter((a) => a.sentAt >= window.start && a.sentAt <= window.end);
+  const latencies = during.map((a) => a.at - a.sentAt).sort((a, b) => a - b);
+  const arrived = log.reads.filter((a) => a.at >= window.start && a.at <= window.end);
+  const seconds = (window.end - window.start) / 1000;
+  const probes = log.pings.filter((p) => p.at >= window.start && p.at <= window.end);
+  const probeWaits = probes.flatMap((p) => (p.behindAtLeast === null ? [] : [p.behindAtLeast]));
+  return {
     faultLatency:
       latencies.length === 0
         ? null
@@ -207,13 +183,63 @@ export function computeFigures(
   };
 }
 
+/**
+ * The figures of one run: the client's statuses and final report, the
+ * server's log, the messages the server appended downstream (`appended`, the
+ * last offset) and the error codes the client raised.
+ */
+export function computeFigures(
+  statuses: StatusMessage[],
+  report: ReportMessage,
+  log: ServerLog,
+  window: FaultWindow,
+  downstream: { appended: number; clientErrors: string[] },
+): Figures {
+  const { droppedAt, away, ...status } = statusFigures(statuses, window);
+  const lastHeard =
+    droppedAt === undefined ? undefined : report.received.findLast(([, , , at]) => at < droppedAt);
+  const acks = report.acks.filter((a): a is [number, number] => Array.isArray(a));
+  return {
+    ...sequenceFigures(
+      log.accepted.map((a) => a.n),
+      0,
+      report.sent,
+    ),
+    downstream: downstreamFigures(report, downstream.appended, log.appended, away),
+    resyncs: downstream.clientErrors.filter((code) => code === 'ERR_LIFELINE_RESYNC_REQUIRED')
+      .length,
+    errors: [...log.errors, ...downstream.clientErrors.map((code) => `client: ${code}`)],
+    resendsDropped: log.duplicates,
+    lateFromAbandoned: lateFrom(log, window.start, droppedAt),
+    gaps: log.gaps,
+    acked: report.receipts.acked ?? 0,
+    receipts: Object.entries(report.receipts)
+      .map(([state, count]) => `${state} ${count}`)
+      .join(', '),
+    ...status,
+    quietBeforeDropMs:
+      droppedAt === undefined || lastHeard === undefined ? null : droppedAt - lastHeard[3],
+    serverStarts: log.starts,
+    connections: log.connections.size,
+    worstAckMs: Math.max(0, ...acks.map(([sent, acked]) => acked - sent)),
+    ...faultFigures(log, window),
+  };
+}
+
 /** Frames on connections opened before the fault that the server read after the client dropped them. */
 function lateFrom(log: ServerLog, faultStart: number, droppedAt: number | undefined) {
-  if (droppedAt === undefined) return { accepted: 0, dropped: 0 };
+  if (droppedAt === undefined) return { first: 0, resent: 0 };
   const old = (connection: string) => (log.connections.get(connection) ?? 0) < faultStart;
-  const late = (entry: { at: number; connection: string }) =>
-    entry.at > droppedAt && old(entry.connection);
-  return { accepted: log.accepted.filter(late).length, dropped: log.dropped.filter(late).length };
+  const seen = new Set<number>();
+  const late = { first: 0, resent: 0 };
+  for (const read of log.reads) {
+    if (read.at > droppedAt && old(read.connection)) {
+      if (seen.has(read.n)) late.resent += 1;
+      else late.first += 1;
+    }
+    seen.add(read.n);
+  }
+  return late;
 }
 
 /** `connecting > syncing > connected | fault | reconnecting +2.01 s > ...` */
@@ -225,29 +251,43 @@ export function describeTimeline(timeline: Timeline, faultStart: number): string
   return [before.join(' > '), '[fault]', ...(after.length ? [after.join(' > ')] : [])].join(' ');
 }
 
-const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
+/** `123 ms`, or `-` for none. */
+export const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
 
 /** The rows of one fault's table. */
 export function figureRows(figures: Figures, window: FaultWindow): [string, string][] {
+  const down = figures.downstream;
   const rows: [string, string][] = [
     ...window.notes,
-    ['messages sent', String(figures.sent)],
-    ['delivered (unique, in order)', String(figures.delivered)],
-    ['lost', String(figures.lost)],
-    ['duplicated after de-duplication', String(figures.duplicated)],
-    ['out of order at the server', String(figures.outOfOrder)],
-    ['resends dropped by id (server)', String(figures.resendsDropped)],
-    ['id gaps at the server', String(figures.gaps)],
+    ['upstream: messages sent', String(figures.sent)],
+    ['upstream: delivered to onMessage (unique, in order)', String(figures.delivered)],
+    ['upstream: lost', String(figures.lost)],
+    ['upstream: duplicated', String(figures.duplicated)],
+    ['upstream: out of order at onMessage', String(figures.outOfOrder)],
+    ['upstream: resends refused by the store', String(figures.resendsDropped)],
+    ['upstream: id gaps at the server', String(figures.gaps)],
     [
       'read from the abandoned socket after the drop',
-      `${figures.lateFromAbandoned.accepted} accepted, ${figures.lateFromAbandoned.dropped} dropped as resends`,
+      `${figures.lateFromAbandoned.first} first copies, ${figures.lateFromAbandoned.resent} resent`,
     ],
+    ['downstream: messages appended (server)', String(down.sent)],
+    ["downstream: delivered to the client's onMessage", String(down.delivered)],
+    ['downstream: lost', String(down.lost)],
+    ['downstream: duplicated', String(down.duplicated)],
+    ['downstream: out of order', String(down.outOfOrder)],
+    ['downstream: number not the session offset', String(down.offsetMismatches)],
+    ['downstream: worst send-to-onMessage', ms(down.worstMs)],
+    ['downstream: appended while the client was away (replayed)', String(down.appendedWhileAway)],
+    ['ResyncRequiredError raised', String(figures.resyncs)],
+    ['errors', figures.errors.length === 0 ? 'none' : figures.errors.join('; ')],
     ['receipts', figures.receipts],
     ['drops seen by the client', String(figures.drops)],
     ['first close', figures.firstClose],
     ['time to detect', figures.drops === 0 ? '- (no drop)' : ms(figures.detectMs)],
+    ['quiet before the drop (since the last downstream message)', ms(figures.quietBeforeDropMs)],
     ['time to recover (connected, outbox drained)', ms(figures.recoverMs)],
     ['server connections', String(figures.connections)],
+    ['server processes: last offset read back from the store', figures.serverStarts.join(', ')],
     ['worst send-to-ack', ms(figures.worstAckMs)],
   ];
   if (figures.faultLatency) {
@@ -268,104 +308,7 @@ export function figureRows(figures: Figures, window: FaultWindow): [string, stri
   return rows;
 }
 
-/** An aligned text table (Markdown pipes, so it pastes into the docs as is). */
-export function formatTable(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) =>
-    Math.max(3, ...all.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (row: string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
 /** The state the status ends in, for assertions. */
 export function lastState(timeline: Timeline): StatusState | undefined {
   return timeline.at(-1)?.state;
-}
-
-/** One scenario as docs/chaos-figures.json keeps it. */
-export interface RecordedScenario {
-  name: string;
-  heartbeat: { interval: number; timeout: number };
-  notes: [string, string][];
-  figures: Omit<Figures, 'timeline'>;
-}
-
-/** What a passing run of the whole chaos suite records (docs/chaos-figures.json). */
-export interface ChaosRecord {
-  date: string;
-  node: string;
-  cores: number;
-  suiteSeconds: number;
-  backoff: { initialDelay: number; maxDelay: number };
-  sendEvery: number;
-  scenarios: RecordedScenario[];
-}
-
-const kib = (bytesPerSecond: number) =>
-  `${(bytesPerSecond / 1024).toFixed(1)} KiB/s (${((bytesPerSecond * 8) / 1000).toFixed(0)} kbit/s of frames)`;
-const secondsOf = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
-
-/** The summary table, one column per fault (the console and the docs print the same). */
-export function summaryTable(scenarios: RecordedScenario[]): string {
-  const row = (label: string, pick: (s: RecordedScenario) => string) => [
-    label,
-    ...scenarios.map(pick),
-  ];
-  return formatTable(
-    ['', ...scenarios.map((s) => s.name)],
-    [
-      row('heartbeat', (s) => `${s.heartbeat.interval}/${s.heartbeat.timeout} ms`),
-      row('sent', (s) => String(s.figures.sent)),
-      row('delivered', (s) => String(s.figures.delivered)),
-      row('lost', (s) => String(s.figures.lost)),
-      row('duplicated', (s) => String(s.figures.duplicated)),
-      row('resends dropped by id', (s) => String(s.figures.resendsDropped)),
-      row('read from the abandoned socket', (s) => {
-        const { accepted, dropped } = s.figures.lateFromAbandoned;
-        return `${accepted} + ${dropped} resent`;
-      }),
-      row('drops', (s) => String(s.figures.drops)),
-      row('time to detect', (s) => (s.figures.drops === 0 ? '-' : ms(s.figures.detectMs))),
-      row('time to recover', (s) => ms(s.figures.recoverMs)),
-      row('worst send-to-ack', (s) => ms(s.figures.worstAckMs)),
-      row('heartbeat probes read during the fault', (s) => String(s.figures.faultProbes)),
-    ],
-  );
-}
-
-/** The figures section of docs/reliability.md, from a recorded run. */
-export function chaosFiguresSection(record: ChaosRecord): string {
-  const lines = [
-    `One run of \`npm run test:chaos\` on ${record.date.slice(0, 10)}, ${record.cores} cores, Node ${record.node}, ${Math.round(record.suiteSeconds)} s of wall time for the whole suite; backoff ${record.backoff.initialDelay}-${record.backoff.maxDelay} ms, one message every ${record.sendEvery} ms outside the slow link's fault:`,
-    '',
-    summaryTable(record.scenarios),
-    '',
-    "Status timelines (times from the fault's start):",
-    '',
-    formatTable(
-      ['fault', 'timeline'],
-      record.scenarios.map((s) => [s.name, s.figures.timelineText]),
-    ),
-  ];
-  for (const { name, figures, notes } of record.scenarios) {
-    const said: string[] = [];
-    if (figures.faultThroughput !== null && figures.faultThroughput > 0 && figures.faultLatency) {
-      const { p50, p95, max } = figures.faultLatency;
-      said.push(
-        `${kib(figures.faultThroughput)} reached the server during the fault, one-way latency p50 ${secondsOf(p50)}, p95 ${secondsOf(p95)}, max ${secondsOf(max)}`,
-      );
-    }
-    if (figures.faultProbes > 0 && figures.worstProbeWaitMs !== null) {
-      said.push(
-        `${figures.faultProbes} heartbeat probes were read during the fault, the longest after waiting at least ${secondsOf(figures.worstProbeWaitMs)} behind data`,
-      );
-    }
-    for (const [label, value] of notes) {
-      if (label.startsWith('restarted server')) said.push(`the ${label} ${value}`);
-    }
-    if (said.length > 0) lines.push('', `${name}: ${said.join('; ')}.`);
-  }
-  return lines.join('\n');
 }
