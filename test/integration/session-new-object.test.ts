@@ -22,6 +22,15 @@ async function sendFive(url: string, label: string, clientId?: string): Promise<
   }
 }
 
+/** Every receipt acked, and the server's handler took a1..a5 then b1..b5, once each; returns the client ids it saw. */
+function expectAllTenOnce(receipts: Receipt[], received: [string, unknown][]): string[] {
+  expect(receipts.map((receipt) => receipt.state)).toEqual(Array(receipts.length).fill('acked'));
+  expect(received.map(([, data]) => data)).toEqual(
+    ['a', 'b'].flatMap((label) => [1, 2, 3, 4, 5].map((n) => `${label}${n}`)),
+  );
+  return received.map(([clientId]) => clientId);
+}
+
 describe('session mode: a new connection object is a new client (no durable store)', () => {
   it('a second object delivers its 5 messages too: 10 acked, 10 handled, in order', async () => {
     const { url, received } = await startSessions();
