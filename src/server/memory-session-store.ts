@@ -56,7 +56,10 @@ function sizeOf(data: SessionData): number {
 
 function recordOf(session: Session): SessionRecord {
   const { clientId, identity, tokenHash, epoch, ackedThrough, lastOffset, firstOffset } = session;
-  return { clientId, identity, tokenHash, epoch, ackedThrough, lastOffset, firstOffset };
+  const record = { clientId, identity, tokenHash, epoch, ackedThrough, lastOffset, firstOffset };
+  return session.pendingHash === undefined
+    ? record
+    : { ...record, pendingHash: session.pendingHash };
 }
 
 function resolveBounds(options: MemorySessionStoreOptions) {
@@ -149,7 +152,22 @@ class MemorySessionStore implements SessionStore {
     return session && recordOf(session);
   }
 
-  async create(fields: { clientId: string; identity: string; tokenHash: string }) {
+  async setCredentials(
+    clientId: string,
+    credentials: { tokenHash: string; pendingHash: string | undefined },
+  ): Promise<void> {
+    const session = this.find(clientId);
+    if (!session) return;
+    session.tokenHash = credentials.tokenHash;
+    session.pendingHash = credentials.pendingHash;
+  }
+
+  async create(fields: {
+    clientId: string;
+    identity: string;
+    tokenHash: string;
+    pendingHash?: string;
+  }) {
     const session: Session = {
       ...fields,
       epoch: randomBytes(12).toString('base64url'),

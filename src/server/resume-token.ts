@@ -13,6 +13,18 @@ export function hashResumeToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** The hash of what a hello presented as its token, none included (see `SessionRecord.pendingHash`). */
+export function hashPresented(token: string | undefined): string {
+  return hashResumeToken(token === undefined ? '' : `token:${token}`);
+}
+
+/** Whether a hello's token (or its absence) is what `pendingHash` was made of, in constant time. */
+export function presentedMatches(token: string | undefined, pendingHash: string): boolean {
+  const expected = Buffer.from(pendingHash, 'hex');
+  const presented = Buffer.from(hashPresented(token), 'hex');
+  return expected.length === presented.length && timingSafeEqual(expected, presented);
+}
+
 /** Whether `token` hashes to `hash`, compared in constant time; false without a token. */
 export function resumeTokenMatches(token: string | undefined, hash: string): boolean {
   const expected = Buffer.from(hash, 'hex');

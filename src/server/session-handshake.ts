@@ -4,7 +4,12 @@
 
 import { sessionCloseCodes } from '../protocol/close-codes.js';
 import type { HelloFrame, ResetReason } from '../protocol/frames.js';
-import { issueResumeToken, resumeTokenMatches } from './resume-token.js';
+import {
+  hashPresented,
+  issueResumeToken,
+  presentedMatches,
+  resumeTokenMatches,
+} from './resume-token.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
 /** A hello the server admitted: the session, the token to send, whether it resumed. */
@@ -12,6 +17,8 @@ export interface Admitted {
   record: SessionRecord;
   token: string;
   resumed: boolean;
+  /** The client had not confirmed the session yet: its first frame after the welcome confirms it. */
+  pending: boolean;
 }
 
 /** A hello the server refuses, with the close code and a reason without secrets. */
@@ -26,16 +33,26 @@ export async function admitHello(
   identity: string,
   hello: HelloFrame,
 ): Promise<Admitted | Refused> {
-  const found = await store.get(hello.clientId);
+  const { clientId } = hello;
+  const found = await store.get(clientId);
   if (!found) {
     const { token, hash } = issueResumeToken();
-    const record = await store.create({ clientId: hello.clientId, identity, tokenHash: hash });
-    return { record, token, resumed: false };
+    const pendingHash = hashPresented(hello.token);
+    const record = await store.create({ clientId, identity, tokenHash: hash, pendingHash });
+    return { record, token, resumed: false, pending: true };
   }
-  // Both checks run, the token one in constant time, whatever the identity.
+  // The checks run whatever the identity, the token ones in constant time.
   const tokenMatches = resumeTokenMatches(hello.token, found.tokenHash);
-  if (!tokenMatches || found.identity !== identity) {
+  const { pendingHash } = found;
+  const repeated = pendingHash !== undefined && presentedMatches(hello.token, pendingHash);
+  if (found.identity !== identity || !(tokenMatches || repeated)) {
     return { code: sessionCloseCodes.sessionRejected, reason: 'session rejected' };
+  }
+  if (!tokenMatches) {
+    // The hello that created the session, again: its welcome was lost. A new token, the same stream.
+    const { token, hash } = issueResumeToken();
+    await store.setCredentials(clientId, { tokenHash: hash, pendingHash });
+    return { record: { ...found, tokenHash: hash }, token, resumed: false, pending: true };
   }
   if (hello.lastId < found.ackedThrough) {
     return {
@@ -43,17 +60,32 @@ export async function admitHello(
       reason: `ids went backwards: lastId ${hello.lastId} is below ackedThrough ${found.ackedThrough}`,
     };
   }
-  return { record: found, token: hello.token as string, resumed: true };
+  if (pendingHash !== undefined) {
+    // The token came back: the client got its welcome.
+    await store.setCredentials(clientId, { tokenHash: found.tokenHash, pendingHash: undefined });
+  }
+  return { record: found, token: hello.token as string, resumed: true, pending: false };
 }
 
-/** The welcome's `offset` (where the replay starts after) and `reset`. */
+/**
+ * The welcome's `offset` (where the replay starts after) and `reset`. A new
+ * session is replayed from the start of its stream (what the application
+ * sent to it before a lost first welcome was repeated).
+ */
 export function planWelcome(
   hello: HelloFrame,
   record: SessionRecord,
   resumed: boolean,
 ): { offset: number; reset: ResetReason | undefined } {
+  if (!resumed) {
+    const trimmed = record.firstOffset > 1 ? 'history-trimmed' : undefined;
+    return {
+      offset: record.firstOffset - 1,
+      reset: hello.epoch !== undefined ? 'epoch-changed' : trimmed,
+    };
+  }
   let reset: ResetReason | undefined;
-  if (resumed ? hello.epoch !== record.epoch : hello.epoch !== undefined) reset = 'epoch-changed';
+  if (hello.epoch !== record.epoch) reset = 'epoch-changed';
   else if (hello.offset < record.firstOffset - 1) reset = 'history-trimmed';
   else if (hello.offset > record.lastOffset) reset = 'offset-ahead';
   return { offset: reset ? record.lastOffset : hello.offset, reset };

@@ -59,6 +59,8 @@ export class SessionSocket implements SessionHolder {
   private wanted = 0;
   private pumping = false;
   private replaying = false;
+  /** The session waits for its client to show it got the welcome (see `SessionRecord.pendingHash`). */
+  private pending = false;
   /** Frames of this socket in the client's queue. */
   private queued = 0;
 
@@ -185,8 +187,9 @@ export class SessionSocket implements SessionHolder {
       this.close(admitted.code, admitted.reason);
       return;
     }
-    const { record, token, resumed } = admitted;
+    const { record, token, resumed, pending } = admitted;
     const { offset, reset } = planWelcome(hello, record, resumed);
+    this.pending = pending;
     this.epoch = record.epoch;
     this.sentThrough = offset;
     this.wanted = record.lastOffset;
@@ -219,6 +222,7 @@ export class SessionSocket implements SessionHolder {
 
   private async handle(frame: ClientFrame): Promise<void> {
     if (this.state !== 'live') return;
+    if (this.pending) await this.confirm();
     if (frame.type === 'data') {
       await this.upstream(frame);
     } else if (frame.type === 'ack') {
@@ -227,6 +231,17 @@ export class SessionSocket implements SessionHolder {
         this.hub.store.acknowledgeOffset(this.clientId, offset),
       );
     }
+  }
+
+  /** A frame after the welcome: the client got it, and its token alone resumes the session now. */
+  private async confirm(): Promise<void> {
+    this.pending = false;
+    const session = await this.guard('get', () => this.hub.store.get(this.clientId));
+    if (session?.pendingHash === undefined || session.epoch !== this.epoch) return;
+    const { tokenHash } = session;
+    await this.guard('setCredentials', () =>
+      this.hub.store.setCredentials(this.clientId, { tokenHash, pendingHash: undefined }),
+    );
   }
 
   private async upstream(frame: UpstreamDataFrame): Promise<void> {

@@ -30,6 +30,14 @@ export interface SessionRecord {
   lastOffset: number;
   /** The oldest offset still kept; `lastOffset + 1` when nothing is kept. */
   firstOffset: number;
+  /**
+   * Until the client shows it got its first `welcome` (a frame after it, or
+   * a hello with the token): the hash of what the creating `hello` presented
+   * (its old token, or none). A repeat of that hello, by the same identity,
+   * gets the session with a new token instead of a rejection: the first
+   * welcome may have been lost.
+   */
+  pendingHash?: string;
 }
 
 /**
@@ -95,7 +103,13 @@ export interface SessionStore {
     clientId: string;
     identity: string;
     tokenHash: string;
+    pendingHash?: string;
   }): Promise<SessionRecord>;
+  /** Replaces the token hash and the pending hash (undefined: the client has confirmed its session). */
+  setCredentials(
+    clientId: string,
+    credentials: { tokenHash: string; pendingHash: string | undefined },
+  ): Promise<void>;
   /** Atomically: accepts upstream `id` only when it is `ackedThrough + 1` in the session of `epoch`. */
   acceptNext(clientId: string, epoch: string, id: number): Promise<AcceptResult>;
   /**

@@ -7,7 +7,8 @@
  * returns, so whatever the server acknowledged or sent survives a SIGKILL of
  * the process (not a crash of the machine: there is no fsync). Log lines:
  *
- *   {"c":id,"create":{"identity":..,"tokenHash":..,"epoch":..}}   a new session
+ *   {"c":id,"create":{"identity":..,"tokenHash":..,"epoch":..,"pendingHash":..}}   a new session
+ *   {"c":id,"credentials":{"tokenHash":..,"pendingHash":..}}   a token reissued, or the session confirmed
  *   {"c":id,"accept":n}                    upstream id n accepted (ackedThrough = n)
  *   {"c":id,"append":o,"s":".."}           downstream offset o (text; "b": base64 for binary)
  *   {"c":id,"acked":o}                     the client processed every offset up to o
@@ -31,7 +32,8 @@ interface Session {
 
 interface LogLine {
   c: string;
-  create?: { identity: string; tokenHash: string; epoch: string };
+  create?: { identity: string; tokenHash: string; epoch: string; pendingHash?: string };
+  credentials?: { tokenHash: string; pendingHash?: string };
   accept?: number;
   append?: number;
   s?: string;
@@ -75,7 +77,11 @@ export function createLoggedSessionStore(
     const session = sessions.get(line.c);
     if (!session) return;
     const { record, entries } = session;
-    if (line.accept !== undefined) record.ackedThrough = line.accept;
+    if (line.credentials) {
+      record.tokenHash = line.credentials.tokenHash;
+      if (line.credentials.pendingHash === undefined) delete record.pendingHash;
+      else record.pendingHash = line.credentials.pendingHash;
+    } else if (line.accept !== undefined) record.ackedThrough = line.accept;
     else if (line.append !== undefined) {
       const data =
         line.b === undefined ? (line.s ?? '') : new Uint8Array(Buffer.from(line.b, 'base64'));
@@ -118,10 +124,15 @@ export function createLoggedSessionStore(
       const session = sessions.get(clientId);
       return session && { ...session.record };
     },
-    create: async ({ clientId, identity, tokenHash }) => {
+    create: async ({ clientId, identity, tokenHash, pendingHash }) => {
       const epoch = randomBytes(12).toString('base64url');
-      change({ c: clientId, create: { identity, tokenHash, epoch } });
+      const pending = pendingHash === undefined ? {} : { pendingHash };
+      change({ c: clientId, create: { identity, tokenHash, epoch, ...pending } });
       return { ...(sessions.get(clientId) as Session).record };
+    },
+    setCredentials: async (clientId, { tokenHash, pendingHash }) => {
+      const pending = pendingHash === undefined ? {} : { pendingHash };
+      change({ c: clientId, credentials: { tokenHash, ...pending } });
     },
     acceptNext: async (clientId, epoch, id) => {
       const session = sessions.get(clientId);

@@ -133,6 +133,7 @@ export function storeWith(
   return {
     get: (clientId) => store.get(clientId),
     create: (session) => store.create(session),
+    setCredentials: (clientId, credentials) => store.setCredentials(clientId, credentials),
     acceptNext,
     append: (clientId, data) => store.append(clientId, data),
     readAfter: (clientId, offset, limit) => store.readAfter(clientId, offset, limit),
