@@ -239,8 +239,8 @@ export class Delivery {
   }
 
   #admit(entry: OutboxEntry, as: 'queued' | 'in-flight'): boolean {
-    const { accepted, droppedAny } = admitEntry(this.outbox, entry, as, this.#events.report);
-    if (droppedAny) this.#events.countsChanged();
+    const { accepted, dropped } = admitEntry(this.outbox, entry, as, this.#events.report);
+    if (dropped.length > 0) this.#events.countsChanged();
     return accepted;
   }
 
