@@ -64,6 +64,8 @@ export function decodeServerFrame(raw: string | Uint8Array): ServerFrame | Inval
     if (binary.position < 1) return invalid('a data offset must be 1 or more');
     return { type: 'data', offset: binary.position, data: binary.payload };
   }
+  const data = plainDataFrame(raw);
+  if (data !== undefined) return data;
   const fields = parse(raw);
   if (typeof fields === 'string') return invalid(fields);
   switch (fields.type) {
@@ -87,6 +89,25 @@ export function decodeServerFrame(raw: string | Uint8Array): ServerFrame | Inval
     default:
       return invalid(`unknown frame type ${shown(fields.type)}`);
   }
+}
+
+/**
+ * The common downstream frame, `{"offset":n,"data":"..."}` with nothing to
+ * unescape, read without JSON.parse: n from 1 (no leading zero) and at most
+ * 2^53 - 1, a string with no quote, backslash or control character (whose
+ * value is then its text). Undefined for anything else, which the JSON path
+ * reads (and judges) as before.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids them raw in a string: such a frame goes to JSON.parse.
+const plainData = /^\{"offset":([1-9]\d{0,15}),"data":"([^"\\\u0000-\u001f]*)"\}$/;
+
+function plainDataFrame(raw: string): ServerFrame | undefined {
+  if (!raw.startsWith('{"offset":')) return undefined;
+  const match = plainData.exec(raw);
+  if (match === null) return undefined;
+  const offset = Number(match[1]);
+  if (!Number.isSafeInteger(offset)) return undefined;
+  return { type: 'data', offset, data: match[2] as string };
 }
 
 function readHello(fields: Fields): ClientFrame | InvalidFrame {

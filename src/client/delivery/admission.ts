@@ -5,7 +5,7 @@ import {
   UserCallbackError,
 } from '../../core/errors/index.js';
 import type { AckOptions } from '../options.js';
-import type { Outbox, OutboxEntry } from './outbox.js';
+import type { EnqueueResult, Outbox, OutboxEntry } from './outbox.js';
 import { isOutgoing } from './outgoing-data.js';
 
 /**
@@ -38,18 +38,18 @@ export function stampEntry(
 }
 
 /**
- * Puts an entry in the outbox, queued or in flight. False, with the receipt
- * rejected and the error reported, when it does not fit; messages that
- * drop-oldest pushed out are settled and reported too.
+ * Puts an entry in the outbox, queued or in flight. Not accepted, with the
+ * receipt rejected and the error reported, when it does not fit; messages
+ * that drop-oldest pushed out are settled and reported too.
  */
 export function admitEntry(
   outbox: Outbox,
   entry: OutboxEntry,
   as: 'queued' | 'in-flight',
   report: (error: ConnectionError) => void,
-): { accepted: boolean; droppedAny: boolean } {
-  const { accepted, dropped } =
-    as === 'queued' ? outbox.enqueue(entry) : outbox.holdInFlight(entry);
+): EnqueueResult {
+  const result = as === 'queued' ? outbox.enqueue(entry) : outbox.holdInFlight(entry);
+  const { accepted, dropped } = result;
   for (const old of dropped) {
     const error = new OutboxOverflowError(
       old.receipt.id,
@@ -72,7 +72,7 @@ export function admitEntry(
     entry.receipt.update('rejected', error);
     report(error);
   }
-  return { accepted, droppedAny: dropped.length > 0 };
+  return result;
 }
 
 /** What `send()` was given instead of a message, for its error. */

@@ -37,11 +37,19 @@ export class Delivery {
   #lastId = 0;
   /** The highest id the server has acknowledged (ack mode). */
   lastAckedId = 0;
+  /**
+   * Session mode: the protocol's envelope is a pure function of a message
+   * and its id, so an in-flight message keeps only its data and is stamped
+   * again if it is resent. Held until acked, a stamped frame would more than
+   * double what each message keeps alive.
+   */
+  readonly #restamps: boolean;
 
   constructor(options: ResolvedConnectionOptions, events: DeliveryEvents) {
     this.#options = options;
     this.#events = events;
     this.outbox = new Outbox(options.outbox);
+    this.#restamps = options.session !== null;
   }
 
   send(data: OutgoingData, closed: boolean): Receipt {
@@ -95,8 +103,7 @@ export class Delivery {
       }
       if (!this.#admit(entry, 'in-flight')) return entry.receipt;
       this.#number(entry);
-      writable.socket.send(entry.frame);
-      entry.receipt.update('sent');
+      this.#writeStamped(entry, writable.socket);
     } else if (!this.#admit(entry, 'queued')) {
       return entry.receipt;
     }
@@ -132,7 +139,11 @@ export class Delivery {
     const { socket } = session;
     const ack = this.#options.ack;
     if (ack && this.#inFlightOn !== socket) {
-      for (const entry of this.outbox.inFlight()) socket.send(entry.frame);
+      for (const entry of this.outbox.inFlight()) {
+        socket.send(
+          this.#restamps ? ack.stamp(entry.data, entry.receipt.id as number) : entry.frame,
+        );
+      }
     }
     this.#inFlightOn = socket;
     for (let entry = this.outbox.takeQueued(); entry; entry = this.outbox.takeQueued()) {
@@ -142,9 +153,8 @@ export class Delivery {
       }
       if (!stampEntry(entry, this.#lastId + 1, ack.stamp, this.#events.report)) continue;
       this.#number(entry);
-      socket.send(entry.frame);
+      this.#writeStamped(entry, socket);
       this.outbox.markInFlight(entry);
-      entry.receipt.update('sent');
     }
     this.#writable = session;
     this.#events.countsChanged();
@@ -238,9 +248,16 @@ export class Delivery {
     session.ledger.record(entry.receipt, entry.data);
   }
 
+  /** Writes a stamped, numbered entry (ack mode): it is `sent`, awaiting its ack. */
+  #writeStamped(entry: OutboxEntry, socket: SocketSession['socket']): void {
+    socket.send(entry.frame);
+    if (this.#restamps) entry.frame = entry.data;
+    entry.receipt.update('sent');
+  }
+
   #admit(entry: OutboxEntry, as: 'queued' | 'in-flight'): boolean {
-    const { accepted, droppedAny } = admitEntry(this.outbox, entry, as, this.#events.report);
-    if (droppedAny) this.#events.countsChanged();
+    const { accepted, dropped } = admitEntry(this.outbox, entry, as, this.#events.report);
+    if (dropped.length > 0) this.#events.countsChanged();
     return accepted;
   }
 

@@ -132,9 +132,15 @@ class Queue<T> {
 
 /** What `enqueue` did: whether the entry was taken, and what was dropped to make room. */
 export interface EnqueueResult {
-  accepted: boolean;
-  dropped: OutboxEntry[];
+  readonly accepted: boolean;
+  /** Shared and frozen when empty: read it, never change it. */
+  readonly dropped: OutboxEntry[];
 }
+
+const noneDropped = Object.freeze([]) as unknown as OutboxEntry[];
+/** The common outcomes, shared: admitting a message allocates nothing. */
+const takenAlone: EnqueueResult = Object.freeze({ accepted: true, dropped: noneDropped });
+const refusedAlone: EnqueueResult = Object.freeze({ accepted: false, dropped: noneDropped });
 
 /**
  * The bounded outbox: messages waiting for a live socket (`queued`) and, in
@@ -212,12 +218,11 @@ export class Outbox {
   }
 
   #admit(entry: OutboxEntry, as: 'queued' | 'in-flight'): EnqueueResult {
-    const dropped: OutboxEntry[] = [];
-    if (!this.fitsAlone(entry)) return { accepted: false, dropped };
+    if (!this.fitsAlone(entry)) return refusedAlone;
+    let dropped: OutboxEntry[] | undefined;
     if (!this.#fits(entry)) {
-      if (this.options.overflow === 'reject' || !this.#couldFit(entry)) {
-        return { accepted: false, dropped };
-      }
+      if (this.options.overflow === 'reject' || !this.#couldFit(entry)) return refusedAlone;
+      dropped = [];
       while (!this.#fits(entry)) dropped.push(this.takeQueued() as OutboxEntry);
     }
     if (as === 'queued') {
@@ -226,7 +231,7 @@ export class Outbox {
     } else {
       this.markInFlight(entry);
     }
-    return { accepted: true, dropped };
+    return dropped ? { accepted: true, dropped } : takenAlone;
   }
 
   /** The oldest queued entry, removed from the queue. */

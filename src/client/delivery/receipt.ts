@@ -203,7 +203,8 @@ export class Receipt {
     this.#state = state;
     this.#ledger = undefined;
     this.#error = error;
-    this.notifyIfFinal();
+    // Only a final state settles; 'sent', once per message in ack mode, has nothing to tell.
+    if (this.#resolve !== undefined && state !== 'sent') this.notifyIfFinal();
   }
 
   /** @internal Resolves `settled` if someone waits and the state is final. */
