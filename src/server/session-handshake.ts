@@ -90,3 +90,14 @@ export function planWelcome(
   else if (hello.offset > record.lastOffset) reset = 'offset-ahead';
   return { offset: reset ? record.lastOffset : hello.offset, reset };
 }
+
+/** The client showed it got its welcome: from now on only its token resumes the session. */
+export async function confirmSession(
+  store: SessionStore,
+  clientId: string,
+  epoch: string,
+): Promise<void> {
+  const session = await store.get(clientId);
+  if (session?.pendingHash === undefined || session.epoch !== epoch) return;
+  await store.setCredentials(clientId, { tokenHash: session.tokenHash, pendingHash: undefined });
+}

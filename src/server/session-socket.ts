@@ -15,8 +15,9 @@ import type {
 } from '../protocol/frames.js';
 import { protocolVersion } from '../protocol/version.js';
 import { type AckBatcher, createAckBatcher } from './ack-batcher.js';
+import { fitReason } from './fit-reason.js';
 import { createFrameBucket } from './frame-bucket.js';
-import { admitHello, planWelcome } from './session-handshake.js';
+import { admitHello, confirmSession, planWelcome } from './session-handshake.js';
 import type { SessionHolder, SessionHub } from './session-hub.js';
 import { SessionHandlerError, SessionStoreError } from './session-server-errors.js';
 
@@ -35,14 +36,6 @@ function foreignVersion(raw: string | Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-/** A close reason cut to the 123 bytes of UTF-8 a close frame holds (`ws` throws past that). */
-function fitReason(reason: string): string {
-  if (Buffer.byteLength(reason) <= 123) return reason;
-  let cut = reason.slice(0, 120);
-  while (Buffer.byteLength(`${cut}...`) > 123) cut = cut.slice(0, -1);
-  return `${cut}...`;
 }
 
 /** Serves one socket of a session server. */
@@ -236,12 +229,7 @@ export class SessionSocket implements SessionHolder {
   /** A frame after the welcome: the client got it, and its token alone resumes the session now. */
   private async confirm(): Promise<void> {
     this.pending = false;
-    const session = await this.guard('get', () => this.hub.store.get(this.clientId));
-    if (session?.pendingHash === undefined || session.epoch !== this.epoch) return;
-    const { tokenHash } = session;
-    await this.guard('setCredentials', () =>
-      this.hub.store.setCredentials(this.clientId, { tokenHash, pendingHash: undefined }),
-    );
+    await this.guard('confirm', () => confirmSession(this.hub.store, this.clientId, this.epoch));
   }
 
   private async upstream(frame: UpstreamDataFrame): Promise<void> {
