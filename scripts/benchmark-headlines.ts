@@ -116,6 +116,19 @@ export function benchmarkHeadlines(page: string): string {
     `reconnecting-websocket ${lost('reconnecting-websocket')} lost, partysocket ${lost('partysocket')}, socket.io-client ${lost('socket.io-client')}, raw \`ws\` ${lost('ws (raw, no reconnection)')}`,
   ];
 
+  const both = tableOf(tables, 'Loss under drops, both directions');
+  const bothCell = (label: string, column: string) => cellOf(both, label, column);
+  const lostBoth = (label: string) =>
+    `${bothCell(label, 'up: lost')} / ${bothCell(label, 'down: lost')}`;
+  const replay = tableOf(tables, 'Replay of');
+  const caughtUp = replay.rows.find((r) => r[0]?.startsWith('network back to the last missed'));
+  if (!caughtUp) throw new Error('docs/benchmarks.md: no replay row');
+  const bothRow = [
+    `Both ways: ${match(both.title, /: (.+)$/, 'the both-ways workload')}`,
+    `session: lost up / down ${lostBoth('lifeline (session)')}, duplicated ${bothCell('lifeline (session)', 'up: duplicated')} / ${bothCell('lifeline (session)', 'down: duplicated')}; ${match(replay.title, /^Replay of (\S+) missed/, 'the replay count')} missed messages replayed in ${caughtUp[1]} after a ${match(replay.title, /after a (\S+ s) outage/, 'the outage')} outage (${caughtUp[2]} a raw ws connect + live burst)`,
+    `lost up / down: ack mode ${lostBoth('lifeline (ack mode)')}, reconnecting-websocket ${lostBoth('reconnecting-websocket')}, partysocket ${lostBoth('partysocket')}, socket.io-client ${lostBoth('socket.io-client')}`,
+  ];
+
   const hole = tableOf(tables, 'Half-open connection');
   const heartbeat = hole.notes.join(' ');
   const interval = number(match(heartbeat, /interval (\d+) ms/, 'the heartbeat interval')) / 1000;
@@ -191,7 +204,7 @@ export function benchmarkHeadlines(page: string): string {
     '',
     formatMarkdownTable(
       ['benchmark', 'lifeline', 'the others'],
-      [lossRow, holeRow, simRow, stormRow, flappingRow, overheadRow],
+      [lossRow, bothRow, holeRow, simRow, stormRow, flappingRow, overheadRow],
     ),
   ].join('\n');
 }
